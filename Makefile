@@ -1,0 +1,49 @@
+# Everyday commands. Each sets up what it needs on a fresh machine (a .venv from pinned
+# requirements; for the tests also Debian's Chromium), so `make serve` and `make test` are
+# the whole quick start.
+#   make serve               build and serve at http://127.0.0.1:8000, rebuilding on edits
+#   make build [DATA=dir]    validate, then build site/ (left untouched if anything fails)
+#   make validate [DATA=dir] report every problem in the data as file:line: CODE message
+#   make test                every test: unit, data, build and browser
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DATA   ?= data
+SITE   ?= site
+export PYTHONPATH := $(CURDIR)/scripts
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build validate test bench browser-deps clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+validate: $(VENV)/.runtime
+	@$(BIN)/python -m kb validate --data "$(DATA)"
+
+build: $(VENV)/.runtime
+	@$(BIN)/python -m kb build --data "$(DATA)" --site "$(SITE)"
+
+serve: $(VENV)/.runtime
+	@$(BIN)/python -m kb validate --data "$(DATA)"
+	KB_DATA="$(abspath $(DATA))" $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Browser tests drive Debian's Chromium; never a browser download.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.test browser-deps
+	$(BIN)/python -m pytest tests
+
+clean:
+	rm -rf $(SITE) .pytest_cache

@@ -1,0 +1,83 @@
+"""Command line: ``python -m kb validate|build`` (run with scripts/ on PYTHONPATH; see Makefile).
+
+Exit codes: 0 success, 1 problems in the data or a failed build, 2 wrong usage.
+No traceback reaches the user: problems are printed as ``file:line: CODE message`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .load import check, load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _today(value: str | None) -> dt.date:
+    # "today" is injectable so that tests and reviewers get the same answer on any day.
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def cmd_validate(args) -> int:
+    problems = check(Path(args.data), _today(args.today))
+    if problems:
+        for problem in problems:
+            print(problem.format())
+        files = len({p.path for p in problems})
+        print(f"\n{len(problems)} problem(s) in {files} file(s). Nothing was built.", file=sys.stderr)
+        return 1
+    kb = load(Path(args.data), _today(args.today))
+    print(f"OK: {len(kb.instruments)} instruments, {len(kb.bodies)} bodies, "
+          f"{len(kb.questions)} framework questions in {args.data}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    """Validate, then build into a temporary folder and swap it in only on success."""
+    if cmd_validate(args) != 0:
+        print(f"The site in {args.site} was left as it was.", file=sys.stderr)
+        return 1
+    site = Path(args.site).resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-building-", dir=site.parent))
+    env = {**os.environ, "KB_DATA": str(Path(args.data).resolve())}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        sys.stderr.write(result.stdout + result.stderr)
+        print(f"\nmkdocs build failed; the site in {args.site} was left as it was.", file=sys.stderr)
+        return 1
+    old = site.with_name(site.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        site.rename(old)
+    staging.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"Built {args.site}/")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kb", description="Privacy-law knowledge base tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("validate", "check every data file and report every problem"),
+                           ("build", "validate, then build the site atomically")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--data", default="data", help="data folder (default: data)")
+        p.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), for reproducible checks")
+        if name == "build":
+            p.add_argument("--site", default="site", help="output folder (default: site)")
+    args = parser.parse_args(argv)
+    try:
+        return {"validate": cmd_validate, "build": cmd_build}[args.command](args)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,75 @@
+"""Problems found in the data, and the catalogue of rule codes.
+
+Every check in the project reports through :class:`Problem`, so that the command line, the
+tests and the contributing docs all speak of the same codes. A code never changes meaning once
+published; retire a code rather than reuse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    hint: str
+
+
+# One entry per rule code. The hint is the default advice; a check may give a more precise one.
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in [
+        Rule("KB001", "YAML syntax error", "fix the YAML syntax at this line; indent with spaces, close every quote and bracket"),
+        Rule("KB002", "file is not UTF-8 text", "save the file as UTF-8 (without other encodings such as GBK or UTF-16)"),
+        Rule("KB003", "file is empty", "add the record's fields, or delete the file"),
+        Rule("KB004", "duplicate key", "each key may appear once per mapping; merge the two entries or rename one"),
+        Rule("KB005", "anchors and aliases are not allowed", "write the value out in full instead of using & and *"),
+        Rule("KB006", "YAML tags are not allowed", "remove the !tag; records hold plain text, lists and mappings only"),
+        Rule("KB007", "file too large", "split the record or shorten quotations; quote only the operative words"),
+        Rule("KB008", "wrong top-level shape", "the file must be a single YAML mapping of field: value lines"),
+        Rule("KB010", "missing required field", "add the field; see the field reference for what it holds"),
+        Rule("KB011", "unknown field", "remove the field or correct its name; see the field reference"),
+        Rule("KB012", "value not in vocabulary", "use one of the allowed values, spelled exactly (lowercase)"),
+        Rule("KB013", "wrong type or format", "see the field reference for the expected form"),
+        Rule("KB014", "list or text too short or too long", "see the field reference for the limits"),
+        Rule("KB015", "answer needs a citation or a note", "answers yes/no/partial cite provisions; partial, not-addressed and not-applicable need a note"),
+        Rule("KB020", "id does not match file name", "make id equal the file name without .yaml (or rename the file)"),
+        Rule("KB021", "duplicate id", "ids are unique; rename one of the records"),
+        Rule("KB022", "citation names an unknown provision", "add the provision under provisions, or fix the id in cite"),
+        Rule("KB023", "finding for an unknown question", "use a question id from data/framework.yaml"),
+        Rule("KB024", "framework question not answered", "add a finding for the question; use not-addressed with a note if the instrument is silent"),
+        Rule("KB025", "impossible date", "use a real calendar date, YYYY-MM-DD"),
+        Rule("KB026", "dates out of order", "check the dates against the official source"),
+        Rule("KB027", "no official source", "add a source with role: official (gazette, issuing body or official archive)"),
+        Rule("KB028", "unknown body", "use the id of a file in data/bodies/, or add that body"),
+        Rule("KB029", "duplicate provision id", "provision ids are anchors and must be unique within a record"),
+        Rule("KB030", "date in the future", "review dates cannot be later than today"),
+        Rule("KB031", "data folder missing a required file", "a data folder holds framework.yaml, jurisdictions.yaml, vocabularies.yaml, instruments/ and bodies/"),
+        Rule("KB032", "duplicate term", "vocabulary terms, questions and jurisdictions must be unique"),
+    ]
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        hint = self.hint or RULES[self.code].hint
+        return f"{self.path}:{self.line}: {self.code} {self.message}\n    hint: {hint}"
+
+
+class DataError(Exception):
+    """Raised when data cannot be turned into a model; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the data")

@@ -1,0 +1,168 @@
+"""Render the knowledge base into site pages (Markdown with HTML blocks) and fragments.
+
+This module knows nothing of MkDocs: it returns {path: text} for generated pages and
+{name: text} for fragments that hand-written pages include with a marker line
+``<!-- kb:NAME -->``. Any static-site generator that turns Markdown into pages can host it.
+
+Text from the records is escaped twice over: autoescaping makes it inert HTML, and the
+``md`` filter additionally backslash-escapes Markdown syntax where text lands in a Markdown
+heading, so a contributor's ``<script>`` or ``[link](javascript:...)`` shows as typed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from .model import Instrument, KnowledgeBase
+from .problems import RULES
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md(text) -> Markup:
+    """Escape text for a Markdown heading or paragraph: HTML first, then Markdown syntax."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(str(text)))))
+
+
+def heading_id(anchor: str) -> Markup:
+    """The attr_list suffix that pins a Markdown heading's anchor: {#art-11}.
+
+    Anchors come from validated ids (lowercase letters, digits, hyphens), so they are safe here.
+    """
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", anchor):
+        raise ValueError(f"not a valid anchor: {anchor!r}")
+    return Markup("{#" + anchor + "}")
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    headline: tuple[str, ...] = ()  # instrument ids for the home-page table; empty means all
+    edit_base: str = ""  # e.g. https://example.org/repo/edit/main/ ; empty: link the published YAML
+    site_name: str = "Privacy Law Compared"
+    edition: str = ""
+
+
+def page_url(path: str) -> str:
+    """'instruments/x.md' -> 'instruments/x/' (directory URLs), 'index.md' -> ''."""
+    if path.endswith("index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+def relative(from_page: str, target: str) -> str:
+    """Relative link from the page built from ``from_page`` to site path ``target``."""
+    base = page_url(from_page) or "."
+    anchor = ""
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        anchor = "#" + anchor
+    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + anchor
+
+
+class Renderer:
+    def __init__(self, kb: KnowledgeBase, options: SiteOptions):
+        self.kb = kb
+        self.options = options
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["md"] = md
+        self.env.globals.update(
+            kb=kb, options=options, answer_term=kb.answer, page_url_of=self.instrument_path,
+            instrument_columns=INSTRUMENT_COLUMNS, finding_columns=FINDING_COLUMNS, hid=heading_id,
+        )
+
+    # --- links ---------------------------------------------------------------------------
+    @staticmethod
+    def instrument_path(instrument: Instrument) -> str:
+        return f"instruments/{instrument.id}/"
+
+    def _render(self, template: str, page: str, **context) -> str:
+        def link(target: str) -> str:
+            return relative(page, target)
+
+        def cite_link(instrument: Instrument, provision) -> str:
+            return link(f"instruments/{instrument.id}/#{provision.id}")
+
+        return self.env.get_template(template).render(
+            page=page, link=link, cite_link=cite_link, **context
+        )
+
+    # --- pages ---------------------------------------------------------------------------
+    def pages(self) -> dict[str, str]:
+        kb = self.kb
+        out: dict[str, str] = {}
+        out["instruments/index.md"] = self._render("instruments_index.md.j2", "instruments/index.md")
+        for instrument in kb.instruments:
+            page = f"instruments/{instrument.id}.md"
+            out[page] = self._render("instrument.md.j2", page, i=instrument, edit_url=self.edit_url(instrument, page))
+        for dimension in kb.dimensions:
+            page = f"compare/{dimension.id}.md"
+            out[page] = self._render("compare.md.j2", page, dimension=dimension)
+        out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md")
+        out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", gaps=self.gap_view())
+        out["bodies/index.md"] = self._render("bodies_index.md.j2", "bodies/index.md")
+        for body in kb.bodies:
+            page = f"bodies/{body.id}.md"
+            out[page] = self._render("body.md.j2", page, body=body)
+        out["downloads/index.md"] = self._render("downloads.md.j2", "downloads/index.md")
+        return out
+
+    def fragments(self, page: str) -> dict[str, str]:
+        """Fragments for hand-written pages, rendered with links relative to ``page``."""
+        headline = [self.kb.instrument(i) for i in self.options.headline] or self.kb.instruments
+        return {
+            "headline": self._render("fragment_headline.md.j2", page, instruments=headline),
+            "framework": self._render("fragment_framework.md.j2", page),
+            "answer-scale": self._render("fragment_answer_scale.md.j2", page),
+            "stats": self._render("fragment_stats.md.j2", page),
+            "rule-codes": self._render("fragment_rule_codes.md.j2", page, rules=list(RULES.values())),
+        }
+
+    def edit_url(self, instrument: Instrument, page: str) -> str:
+        if self.options.edit_base:
+            return self.options.edit_base + f"data/instruments/{instrument.id}.yaml"
+        return relative(page, f"records/instruments/{instrument.id}.yaml")
+
+    # --- views -----------------------------------------------------------------------------
+    def gap_view(self) -> list[dict]:
+        """Per jurisdiction and question: which binding instruments answer it and which leave it open."""
+        view = []
+        for jurisdiction, instruments in self.kb.by_jurisdiction():
+            binding = [i for i in instruments if i.legal_force.id == "binding"]
+            rows = []
+            for question in self.kb.questions:
+                findings = [(i, i.findings[question.id]) for i in instruments]
+                answered = [(i, f) for i, f in findings if i in binding and not f.is_gap and f.answer in ("yes", "partial")]
+                open_in = [(i, f) for i, f in findings if i in binding and f.is_gap]
+                other = [(i, f) for i, f in findings if (i, f) not in answered and (i, f) not in open_in]
+                strongest = "yes" if any(f.answer == "yes" for _, f in answered) else ("partial" if answered else None)
+                rows.append({
+                    "question": question,
+                    "answered": answered,
+                    "open": open_in,
+                    "other": other,
+                    "state": "closed" if strongest == "yes" else ("partly" if strongest else "open"),
+                })
+            view.append({"jurisdiction": jurisdiction, "instruments": instruments, "binding": binding, "rows": rows})
+        return view
+

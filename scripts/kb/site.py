@@ -1,0 +1,52 @@
+"""Everything the site needs from a data folder, as in-memory files.
+
+``generate`` returns pages (Markdown) and assets (bytes) keyed by their path in the site.
+The MkDocs hook hands them to MkDocs; another generator could write them to disk instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import export
+from .load import load
+from .model import KnowledgeBase
+from .render import Renderer, SiteOptions
+from .schema import filled_schemas
+
+
+@dataclass
+class Generated:
+    kb: KnowledgeBase
+    renderer: Renderer
+    pages: dict[str, str]
+    assets: dict[str, bytes]
+
+
+def edition_of(kb: KnowledgeBase) -> str:
+    """The dataset edition: the latest review date of any record (reproducible, data-driven)."""
+    return max(i.last_verified for i in kb.instruments) if kb.instruments else ""
+
+
+def generate(data_dir: Path, options: SiteOptions, today: dt.date | None = None) -> Generated:
+    data_dir = Path(data_dir)
+    kb = load(data_dir, today)
+    if not options.edition:
+        options = SiteOptions(**{**options.__dict__, "edition": edition_of(kb)})
+    renderer = Renderer(kb, options)
+    assets: dict[str, bytes] = {
+        f"downloads/{name}": content for name, content in export.downloads(kb, options.edition).items()
+    }
+    # The records as contributors wrote them, so "edit this record" always has a target.
+    for instrument in kb.instruments:
+        assets[f"records/instruments/{instrument.id}.yaml"] = (data_dir / "instruments" / f"{instrument.id}.yaml").read_bytes()
+    for body in kb.bodies:
+        assets[f"records/bodies/{body.id}.yaml"] = (data_dir / "bodies" / f"{body.id}.yaml").read_bytes()
+    terms = {name: list(v.terms) for name, v in kb.vocabularies.items()}
+    terms["jurisdiction"] = list(kb.jurisdictions)
+    for name, schema in filled_schemas(terms).items():
+        assets[f"schema/{name}.schema.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return Generated(kb, renderer, renderer.pages(), assets)

@@ -1,0 +1,71 @@
+"""MkDocs hook: host the knowledge base's generated pages and files in the site.
+
+A thin adapter. All knowledge-base logic lives in the ``kb`` package; this file only
+translates between it and MkDocs events:
+- on_config: load and validate the data folder (KB_DATA, default data/), render everything;
+- on_files: add the generated pages and downloads as in-memory files;
+- on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kb.problems import DataError  # noqa: E402
+from kb.render import SiteOptions  # noqa: E402
+from kb.site import generate  # noqa: E402
+
+MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
+_generated = None
+
+
+def on_config(config):
+    global _generated
+    root = Path(config.config_file_path).parent
+    data_dir = Path(os.environ.get("KB_DATA") or root / "data")
+    kb_extra = config.extra.get("kb", {}) or {}
+    options = SiteOptions(
+        headline=tuple(kb_extra.get("headline", ())),
+        edit_base=kb_extra.get("edit_base", "") or "",
+        site_name=config.site_name,
+    )
+    try:
+        _generated = generate(data_dir, options)
+    except DataError as err:
+        listing = "\n".join(p.format() for p in err.problems)
+        raise PluginError(f"the data in {data_dir} has {len(err.problems)} problem(s):\n{listing}") from None
+    config.extra["kb_edition"] = _generated.renderer.options.edition
+    return config
+
+
+def on_files(files, config):
+    # CONTRIBUTING.md at the repository root is also the site's /contributing/ page: one text.
+    contributing = Path(config.config_file_path).parent / "CONTRIBUTING.md"
+    files.append(File.generated(config, "contributing.md", content=contributing.read_text(encoding="utf-8")))
+    for path, content in _generated.pages.items():
+        files.append(File.generated(config, path, content=content))
+    for path, content in _generated.assets.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if "<!-- kb:" not in markdown:
+        return markdown
+    fragments = _generated.renderer.fragments(page.file.src_uri)
+
+    def replace(match):
+        name = match.group(1)
+        if name not in fragments:
+            raise PluginError(f"{page.file.src_uri}: unknown marker <!-- kb:{name} -->; known: {', '.join(fragments)}")
+        return fragments[name]
+
+    return MARKER.sub(replace, markdown)
