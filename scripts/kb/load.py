@@ -8,7 +8,6 @@ the command line, the MkDocs hook and the tests share it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +26,11 @@ RECORD_FOLDERS = ("instruments", "bodies")
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory where possible."""
+    absolute = Path(path).resolve()
     try:
-        return os.path.relpath(path)
+        return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 @dataclass

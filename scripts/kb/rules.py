@@ -134,7 +134,7 @@ def findings_match_framework(doc: Document, question_ids: list[str]) -> Iterator
                           f"finding '{key}' is not a question in the framework", hint)
     for qid in question_ids:
         if qid not in findings:
-            yield Problem(doc.path, doc.line_of(("findings",)), "KB024", f"question '{qid}' is not answered",
+            yield Problem(doc.path, doc.key_line(("findings",)), "KB024", f"question '{qid}' is not answered",
                           f"add findings.{qid} with an answer; use not-addressed and a note if the instrument is silent")
 
 

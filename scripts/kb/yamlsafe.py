@@ -60,6 +60,10 @@ class _NodeReader(Reader, Scanner, Parser, Composer, BaseResolver):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Refusal(event.start_mark.line + 1, "KB005", f"anchor &{anchor} is not allowed")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):  # any explicit tag, even a harmless-looking !!str
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refusal(event.start_mark.line + 1, "KB006", f"tag {shown} is not allowed")
         return super().compose_node(parent, index)
 
 
@@ -112,6 +116,35 @@ def _to_plain(node, path: Path_, lines: dict, display: str, problems: list[Probl
     raise _Refusal(node.start_mark.line + 1, "KB001", "unsupported YAML node")
 
 
+def _unclosed_quote_line(text: str, upto: int) -> int | None:
+    """First line before ``upto`` with an odd number of unescaped double quotes outside a comment.
+
+    Records never need a double-quoted text that runs over several lines (they use | blocks),
+    so such a line is almost certainly a missing closing quote.
+    """
+    in_block = None  # indentation of a | or > block scalar we are inside
+    for number, line in enumerate(text.splitlines()[: max(upto - 1, 0)], start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        if in_block is not None:
+            if not line.strip() or indent > in_block:
+                continue
+            in_block = None
+        stripped = line.rstrip()
+        if stripped.endswith(("|", "|-", "|+", ">", ">-", ">+")):
+            in_block = indent
+        quotes, inside, previous = 0, False, ""
+        for char in line:
+            if char == "#" and not inside and previous in ("", " "):
+                break
+            if char == '"' and previous != "\\":
+                quotes += 1
+                inside = not inside
+            previous = char
+        if quotes % 2:
+            return number
+    return None
+
+
 def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -144,12 +177,21 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem
         return None, problems + [Problem(display, refusal.line, refusal.code, refusal.message)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
         what = " ".join(part for part in (err.context, err.problem) if part)
-        if "\t" in what or "tab" in what:
+        hint = ""
+        if err.context_mark and "end of stream" in (err.problem or ""):
+            # Something opened here was never closed: point at the opening, not the file's end.
+            mark = err.context_mark
+            hint = "close the quote or bracket opened on this line (is the file cut short?)"
+        elif "\\t" in what or "\t" in what or "tab" in what:
             hint = "YAML indentation must use spaces, not tabs"
-        else:
-            hint = ""
+        line = mark.line + 1 if mark else 1
+        opened = _unclosed_quote_line(text, line)
+        if opened is not None:
+            # A double quote left open swallows the lines after it, so the parser only trips
+            # further down; the mistake is where the quote was opened.
+            what = f"a double-quoted text opened on this line is not closed on it (the parser stopped at line {line}: {what})"
+            line, hint = opened, "close the quote on the same line, or use a | block for text over several lines"
         return None, problems + [Problem(display, line, "KB001", what or "invalid YAML", hint)]
     except yaml.YAMLError as err:  # e.g. a control character the reader refuses
         line = 1

@@ -1,0 +1,111 @@
+"""Every validation rule, each with a failing example file.
+
+Each file in fixtures/invalid/ is the minimal valid record with one mistake. The line that the
+validator must report ends with the comment ``# <- CODE``. The test drops the file into a copy of
+the real data folder and checks that exactly that problem is reported for that file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, TODAY
+from kb.load import check, load
+from kb.problems import RULES, DataError
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+MARK = re.compile(r"# <- (KB\d{3})")
+
+
+def _install(fixture: Path, data_dir: Path) -> Path:
+    text = fixture.read_text(encoding="utf-8")
+    match = re.search(r"^# install-as: (\S+)$", text, re.MULTILINE)
+    name = match.group(1) if match else "cn-test-2015-minimal.yaml"
+    target = data_dir / "instruments" / name
+    shutil.copyfile(fixture, target)
+    return target
+
+
+def test_the_minimal_record_is_valid(data_copy):
+    shutil.copyfile(FIXTURES / "minimal-instrument.yaml", data_copy / "instruments" / "cn-test-2015-minimal.yaml")
+    assert check(data_copy, TODAY) == []
+
+
+def test_the_bundled_data_is_valid():
+    from conftest import DATA
+
+    assert check(DATA, TODAY) == []
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_is_reported_at_its_line(fixture, data_copy):
+    target = _install(fixture, data_copy)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    expected = [(index + 1, MARK.search(line).group(1)) for index, line in enumerate(lines) if MARK.search(line)]
+    assert len(expected) == 1, "each example marks exactly one line"
+    problems = [p for p in check(data_copy, TODAY) if Path(p.path).name == target.name]
+    assert [(p.line, p.code) for p in problems] == expected, "\n".join(p.format() for p in problems)
+    assert problems[0].hint or RULES[problems[0].code].hint
+
+
+def test_every_rule_code_has_an_example_or_a_test():
+    covered = {p.stem[:5] for p in INVALID} | {"KB002", "KB003", "KB007", "KB008", "KB031", "KB032"}
+    assert set(RULES) <= covered, f"rules without a failing example: {sorted(set(RULES) - covered)}"
+
+
+def test_near_misses_get_a_suggestion(data_copy):
+    target = _install(FIXTURES / "invalid" / "KB011-unknown-field.yaml", data_copy)
+    [problem] = check(data_copy, TODAY)
+    assert problem.code == "KB011" and "did you mean 'document_number'" in problem.hint
+    text = target.read_text().replace("documnet_number", "document_number")
+    target.write_text(text.replace('answer: "yes", cite: [art-1]}', 'answer: "Yes", cite: [art-1]}', 1))
+    [problem] = check(data_copy, TODAY)
+    assert problem.code == "KB012" and "did you mean 'yes'" in problem.hint
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(data_copy):
+    for fixture in INVALID:
+        if "install-as" not in fixture.read_text():
+            shutil.copyfile(fixture, data_copy / "instruments" / f"{fixture.stem.lower()}.yaml")
+    problems = check(data_copy, TODAY)
+    files = {p.path for p in problems}
+    assert len(files) == len([f for f in INVALID if "install-as" not in f.read_text()])
+    with pytest.raises(DataError) as raised:
+        load(data_copy, TODAY)
+    assert len(raised.value.problems) == len(problems)
+
+
+def test_missing_framework_file_and_folder(data_copy):
+    (data_copy / "framework.yaml").unlink()
+    shutil.rmtree(data_copy / "bodies")
+    codes = {(Path(p.path).name, p.code) for p in check(data_copy, TODAY)}
+    assert ("framework.yaml", "KB031") in codes and ("bodies", "KB031") in codes
+
+
+def test_duplicate_vocabulary_term(data_copy):
+    path = data_copy / "vocabularies.yaml"
+    path.write_text(path.read_text().replace("    - id: \"partial\"\n", "    - id: \"no\"\n", 1))
+    problems = check(data_copy, TODAY)
+    assert any(p.code == "KB032" and p.path.endswith("vocabularies.yaml") for p in problems)
+
+
+def test_hostile_bytes_in_a_record(data_copy):
+    (data_copy / "instruments" / "cn-binary.yaml").write_bytes(b"\x00\xff\xfe garbage")
+    (data_copy / "instruments" / "cn-empty.yaml").write_bytes(b"")
+    (data_copy / "instruments" / "cn-big.yaml").write_bytes(b"id: x\nnote: " + b"x" * 1_100_000)
+    codes = {Path(p.path).name: p.code for p in check(data_copy, TODAY)}
+    assert codes == {"cn-binary.yaml": "KB002", "cn-empty.yaml": "KB003", "cn-big.yaml": "KB007"}
+
+
+def test_a_question_added_to_the_framework_must_be_answered_everywhere(data_copy):
+    path = data_copy / "framework.yaml"
+    text = path.read_text()
+    extra = text[text.index("      - id: consent.withdrawal"):text.index("  - id: registration")]
+    path.write_text(text.replace(extra, extra + extra.replace("consent.withdrawal", "consent.children"), 1))
+    problems = check(data_copy, TODAY)
+    unanswered = {Path(p.path).stem for p in problems if p.code == "KB024"}
+    assert unanswered == {p.stem for p in (data_copy / "instruments").glob("*.yaml")}
