@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .load import check, load
+from .site import edition_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +48,10 @@ def cmd_build(args) -> int:
     site = Path(args.site).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-building-", dir=site.parent))
-    env = {**os.environ, "KB_DATA": str(Path(args.data).resolve())}
+    # Pin the build date to the data's edition so two builds of one commit are byte-identical.
+    edition = edition_of(load(Path(args.data), _today(args.today)))
+    epoch = int(dt.datetime.fromisoformat(edition).replace(tzinfo=dt.timezone.utc).timestamp()) if edition else 0
+    env = {**os.environ, "KB_DATA": str(Path(args.data).resolve()), "SOURCE_DATE_EPOCH": str(epoch)}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)]
     result = subprocess.run(command, env=env, capture_output=True, text=True)

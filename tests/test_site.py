@@ -1,0 +1,212 @@
+"""The real site, built from the bundled data: every page, link, anchor and download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from conftest import DATA, TODAY, run_kb
+from kb.export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from kb.load import load
+
+KB = load(DATA, TODAY)
+
+
+class Page(HTMLParser):
+    """Collects ids, links and loaded resources of one HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.scripts_inline: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.chunks: list[str] = []
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.chunks).split())
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("script", "img", "iframe", "audio", "video", "source") and attrs.get("src"):
+            self.resources.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") in ("stylesheet", "preload", "icon", "manifest"):
+            self.resources.append(attrs["href"])
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+EXPECTED_PAGES = (
+    ["index.html", "instruments/index.html", "compare/index.html", "compare/consent/index.html",
+     "compare/registration/index.html", "compare/oversight/index.html", "gaps/index.html", "bodies/index.html",
+     "method/index.html", "downloads/index.html", "contributing/index.html"]
+    + [f"instruments/{i.id}/index.html" for i in KB.instruments]
+    + [f"bodies/{b.id}/index.html" for b in KB.bodies]
+)
+
+
+@pytest.mark.parametrize("page", EXPECTED_PAGES)
+def test_every_page_is_built(built_site, page):
+    assert (built_site / page).is_file()
+
+
+def test_every_internal_link_and_anchor_resolves(built_site):
+    pages = {p: parse(p) for p in html_pages(built_site)}
+    broken = []
+    checked = 0
+    for path, page in pages.items():
+        if path.name == "404.html" and path.parent == built_site:
+            continue  # MkDocs writes the 404 page with root-relative links, for any URL depth
+        base = "file://" + str(path)
+        for href in page.links:
+            target = urlparse(urljoin(base, href))
+            if target.scheme != "file":
+                continue
+            file = Path(unquote(target.path))
+            if file.is_dir():
+                file = file / "index.html"
+            checked += 1
+            if not file.exists():
+                broken.append(f"{path.relative_to(built_site)} -> {href}")
+            elif target.fragment and file.suffix == ".html" and target.fragment not in pages[file].ids:
+                broken.append(f"{path.relative_to(built_site)} -> {href} (no such anchor)")
+    assert checked > 500
+    assert broken == []
+
+
+def test_nothing_loads_from_another_host(built_site):
+    for path in html_pages(built_site):
+        for resource in parse(path).resources:
+            assert not urlparse(resource).netloc, f"{path}: loads {resource}"
+    for css in built_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), f"{css} loads a remote resource"
+        assert "@import" not in text or "//" not in text
+
+
+@pytest.mark.parametrize("instrument", KB.instruments, ids=lambda i: i.id)
+def test_instrument_page_shows_what_a_citer_needs(built_site, instrument):
+    path = built_site / "instruments" / instrument.id / "index.html"
+    html = path.read_text(encoding="utf-8")
+    page = parse(path)
+    text = page.text
+    assert instrument.title.en in text
+    if instrument.title.zh:
+        assert instrument.title.zh in text and instrument.pinyin in text
+    for label in ("Issuer", "Type", "Legal force", "Adopted", "Status", "Official text", "Last verified"):
+        assert f"<dt>{label}</dt>" in html
+    for provision in instrument.provisions:
+        assert provision.id in page.ids
+        for words in provision.text.values():
+            assert " ".join(words.split()) in text
+    for question in KB.questions:
+        assert question.anchor in page.ids
+    assert any(href.endswith(f"records/instruments/{instrument.id}.yaml") for href in page.links)
+    assert (built_site / "records" / "instruments" / f"{instrument.id}.yaml").read_bytes() == \
+        (DATA / "instruments" / f"{instrument.id}.yaml").read_bytes()
+    for source in instrument.official_sources:
+        assert source.url in page.links
+
+
+@pytest.mark.parametrize("dimension", [d.id for d in KB.dimensions])
+def test_every_comparison_cell_links_the_provisions_it_rests_on(built_site, dimension):
+    path = built_site / "compare" / dimension / "index.html"
+    page = parse(path)
+    cells = [attrs for tag, attrs in page.tags if tag == "td" and "kb-cell" in attrs.get("class", "")]
+    questions = [q for d in KB.dimensions if d.id == dimension for q in d.questions]
+    assert len(cells) == len(KB.instruments) * len(questions)
+    cite_links = {href for href in page.links if "/instruments/" in href and "#" in href}
+    for instrument in KB.instruments:
+        for question in questions:
+            for provision in instrument.findings[question.id].cite:
+                assert f"../../instruments/{instrument.id}/#{provision.id}" in cite_links
+
+
+def test_gaps_are_marked_with_words_not_only_colour(built_site):
+    html = (built_site / "compare" / "consent" / "index.html").read_text(encoding="utf-8")
+    gaps = sum(1 for i in KB.instruments for q in KB.questions if q.dimension_id == "consent" and i.findings[q.id].is_gap)
+    assert gaps > 0
+    assert html.count('<span class="kb-gap"') == gaps + 1  # plus the legend's example
+
+
+def test_home_page_has_the_headline_table_for_the_seeds(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    for seed in ("cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures", "us-eop-2014-big-data-report"):
+        assert f'href="instruments/{seed}/"' in html
+    assert "instruments/cn-saic-2015-consumer-measures/#art-11" in html
+    assert "kb-headline" in html and "How to cite" in html
+
+
+def _csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_downloads_match_the_records(built_site):
+    instruments = _csv(built_site / "downloads" / "instruments.csv")
+    assert list(instruments[0]) == INSTRUMENT_COLUMNS
+    assert [row["id"] for row in instruments] == [i.id for i in KB.instruments]
+    for row, instrument in zip(instruments, KB.instruments):
+        assert row["title_zh"] == (instrument.title.zh or "")
+        assert row["adopted"] == instrument.adopted and row["legal_force"] == instrument.legal_force.id
+        assert row["official_url"] == instrument.official_sources[0].url
+    findings = _csv(built_site / "downloads" / "findings.csv")
+    assert list(findings[0]) == FINDING_COLUMNS
+    assert len(findings) == len(KB.instruments) * len(KB.questions)
+    saic = next(r for r in findings if r["instrument_id"] == "cn-saic-2015-consumer-measures" and r["question"] == "consent.required")
+    assert saic["answer"] == "yes" and saic["cite"] == "art-11"
+    assert "并经消费者同意" in saic["quote_original"] and "consent" in saic["quote_en"]
+    document = json.loads((built_site / "downloads" / "kb.json").read_text(encoding="utf-8"))
+    assert [i["id"] for i in document["instruments"]] == [i.id for i in KB.instruments]
+    assert document["edition"] == max(i.last_verified for i in KB.instruments)
+    assert {q["id"] for d in document["framework"] for q in d["questions"]} == {q.id for q in KB.questions}
+    schema = json.loads((built_site / "schema" / "instrument.schema.json").read_text(encoding="utf-8"))
+    assert "enum" in schema["properties"]["legal_force"]
+
+
+HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold** {#evil}'
+
+
+def test_text_from_records_is_shown_literally_never_as_markup(data_copy, tmp_path):
+    record = data_copy / "instruments" / "cn-saic-2015-consumer-measures.yaml"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace("short_title: SAIC Consumer Measures (2015)", f"short_title: '{HOSTILE}'")
+    text = text.replace('summary: {en: "Consent is required but not defined."}', f"summary: {{en: '{HOSTILE}'}}")
+    text = text.replace("  - id: art-14\n    label: {en: Article 14, zh: 第十四条}", f"  - id: art-14\n    label: {{en: '{HOSTILE}', zh: 第十四条}}")
+    record.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_kb("build", "--data", str(data_copy), "--site", str(site))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in html_pages(site):
+        html = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert 'href="javascript:' not in html and "<strong>bold</strong>" not in html, path
+        assert 'id="evil"' not in html
+    page = (site / "instruments" / "cn-saic-2015-consumer-measures" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert" in page and "[click](javascript:alert(1))" in page
