@@ -1,0 +1,94 @@
+"""What a reader sees, in Debian's Chromium driven headless by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from test_site import EXPECTED_PAGES
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium's own background traffic would be refused on an offline machine; switch it off.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-default-apps"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors, page.foreign = [], []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: page.foreign.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", [p.removesuffix("index.html") for p in EXPECTED_PAGES])
+def test_page_loads_without_errors_or_foreign_requests(page, site_url, path):
+    response = page.goto(f"{site_url}/{path}")
+    assert response.ok
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+    assert page.foreign == []
+    assert page.locator("h1").count() == 1
+
+
+def _search(page, site_url, query):
+    page.goto(f"{site_url}/")
+    page.locator(".md-search__input").first.click()
+    page.keyboard.type(query)  # Material searches on key events, as a reader types
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    return [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
+
+
+def test_search_in_english_finds_the_instruments(page, site_url):
+    hrefs = _search(page, site_url, "consent")
+    assert any("instruments/cn-saic-2015-consumer-measures/" in h for h in hrefs)
+    assert page.errors == []
+
+
+def test_search_in_chinese_finds_the_instruments(page, site_url):
+    hrefs = _search(page, site_url, "同意")
+    assert any("instruments/cn-saic-2015-consumer-measures/" in h for h in hrefs)
+    assert any("instruments/cn-npcsc-2012-network-information/" in h for h in hrefs)
+    hrefs = _search(page, site_url, "个人信息")
+    assert any("instruments/" in h for h in hrefs)
+
+
+def test_a_cell_link_lands_on_the_quoted_provision(page, site_url):
+    page.goto(f"{site_url}/compare/consent/")
+    page.locator('a[href$="cn-saic-2015-consumer-measures/#art-11"]').first.click()
+    page.wait_for_url("**/instruments/cn-saic-2015-consumer-measures/#art-11")
+    heading = page.locator("#art-11")
+    assert heading.is_visible()
+    assert "并经消费者同意" in page.locator(".kb-provision").nth(1).inner_text()
+
+
+@pytest.mark.parametrize("path", ["compare/consent/", "compare/registration/", "compare/oversight/", "", "gaps/"])
+def test_tables_scroll_inside_their_box_on_a_phone(browser, site_url, path):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site_url}/{path}")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 375, f"the page itself overflows: {page_width}px"
+    wraps = page.locator(".kb-table-wrap")
+    assert wraps.count() >= 1
+    first = wraps.first
+    assert first.evaluate("e => e.scrollWidth > e.clientWidth"), "a wide table should scroll inside its container"
+    context.close()
