@@ -14,7 +14,7 @@ from pathlib import Path
 from . import rules
 from .model import (
     Amendment, Body, Dimension, Finding, Instrument, Jurisdiction, KnowledgeBase, OversightRole,
-    Provision, Question, Source, Term, Text, Vocabulary,
+    Provision, Question, Relation, Source, Term, Text, Vocabulary,
 )
 from .problems import DataError, Problem
 from .schema import SchemaSet, raw_schema
@@ -126,16 +126,19 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
         run.problems += rules.unique_ids(docs, schema_name)
 
     body_ids = {d.data.get("id") for d in run.bodies}
+    instrument_ids = {d.data.get("id") for d in run.instruments}
     for doc in run.bodies:
         run.problems += rules.bodies_exist(doc, body_ids)
     for doc in run.instruments:
         run.problems += rules.dates_in_order(doc)
+        run.problems += rules.coded_version_exists(doc)
         run.problems += rules.not_in_future(doc, today)
         run.problems += rules.has_official_source(doc)
         run.problems += rules.unique_provisions(doc)
         run.problems += rules.citations_resolve(doc)
         run.problems += rules.findings_match_framework(doc, question_ids)
         run.problems += rules.bodies_exist(doc, body_ids)
+        run.problems += rules.relations_resolve(doc, instrument_ids)
     return run
 
 
@@ -232,13 +235,24 @@ def _build(run: _Pass) -> KnowledgeBase:
             instrument_type=vocabularies["instrument_type"][r["instrument_type"]],
             legal_force=vocabularies["legal_force"][r["legal_force"]],
             adopted=dates["adopted"], effective=dates.get("effective"),
-            amended=tuple(Amendment(a["date"], Text.of(a.get("note"))) for a in dates.get("amended", [])),
+            amended=tuple(Amendment(a["date"], Text.of(a.get("note")), a.get("effective")) for a in dates.get("amended", [])),
+            coded_version=r.get("coded_version"),
             repealed=dates.get("repealed"), status=vocabularies["status"][r["status"]],
             status_note=Text.of(r.get("status_note")), summary=Text.of(r.get("summary")),
             sources=_sources(r["sources"]), provisions=provisions, findings=findings, oversight=oversight,
             last_verified=r["review"]["last_verified"], verified_by=r["review"].get("verified_by"),
-            review_note=Text.of(r["review"].get("note")),
+            review_note=Text.of(r["review"].get("note")), citation=dict(r.get("citation", {})),
         ))
+
+    by_id = {i.id: i for i in instruments}
+    for doc in run.instruments:
+        subject = by_id[doc.data["id"]]
+        for raw in doc.data.get("relations", []):
+            relation = Relation(subject, vocabularies["relation_type"][raw["type"]], by_id[raw["target"]],
+                                tuple(p for p in subject.provisions if p.id in raw.get("cite", [])),
+                                Text.of(raw.get("note")))
+            subject.relations.append(relation)
+            by_id[raw["target"]].inverse_relations.append(relation)
 
     order = {code: index for index, code in enumerate(jurisdictions)}
     instruments.sort(key=lambda i: (order[i.jurisdiction.code], i.adopted, i.id))

@@ -113,6 +113,7 @@ class Finding:
 class Amendment:
     date: str
     note: Text | None = None
+    effective: str | None = None
 
 
 @dataclass
@@ -166,6 +167,7 @@ class Instrument:
     effective: str | None
     amended: tuple[Amendment, ...]
     repealed: str | None
+    coded_version: str | None
     status: Term
     status_note: Text | None
     summary: Text | None
@@ -176,6 +178,9 @@ class Instrument:
     last_verified: str
     verified_by: str | None
     review_note: Text | None
+    citation: dict = field(default_factory=dict)
+    relations: list = field(default_factory=list)  # Relation objects where this is the subject
+    inverse_relations: list = field(default_factory=list)  # Relation objects that point here
 
     @property
     def year(self) -> str:
@@ -187,6 +192,15 @@ class Instrument:
 
     def gaps(self) -> list[Finding]:
         return [f for f in self.findings.values() if f.is_gap]
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: "Instrument"
+    type: Term
+    target: "Instrument"
+    cite: tuple[Provision, ...]
+    note: Text | None = None
 
 
 @dataclass

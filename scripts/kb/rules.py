@@ -72,10 +72,24 @@ def dates_in_order(doc: Document) -> Iterator[Problem]:
         if adopted and when and when < adopted:
             yield Problem(doc.path, doc.line_of(("dates", "amended", index, "date")), "KB026",
                           f"amendment date {when} is before the adopted date {adopted}")
+        takes_effect = parse_date(_dict(amendment).get("effective"))
+        if when and takes_effect and takes_effect < when:
+            yield Problem(doc.path, doc.line_of(("dates", "amended", index, "effective")), "KB026",
+                          f"amendment takes effect on {takes_effect}, before it was adopted ({when})")
     start = effective or adopted
     if start and repealed and repealed < start:
         yield Problem(doc.path, doc.line_of(("dates", "repealed")), "KB026",
                       f"repeal date {repealed} is before the instrument took effect ({start})")
+
+
+def coded_version_exists(doc: Document) -> Iterator[Problem]:
+    version = doc.data.get("coded_version")
+    dates = _dict(doc.data.get("dates"))
+    known = [dates.get("adopted")] + [_dict(a).get("date") for a in _list(dates.get("amended"))]
+    if isinstance(version, str) and version not in known:
+        yield Problem(doc.path, doc.line_of(("coded_version",)), "KB034",
+                      f"coded_version {version} is neither the adopted date nor an amendment date",
+                      f"use one of: {', '.join(str(k) for k in known if k)}")
 
 
 def not_in_future(doc: Document, today: dt.date) -> Iterator[Problem]:
@@ -108,6 +122,7 @@ def citations_resolve(doc: Document) -> Iterator[Problem]:
     provision_ids = {_dict(p).get("id") for p in _list(doc.data.get("provisions"))}
     places = [("findings", key) for key in _dict(doc.data.get("findings"))]
     places += [("oversight", index) for index in range(len(_list(doc.data.get("oversight"))))]
+    places += [("relations", index) for index in range(len(_list(doc.data.get("relations"))))]
     for place in places:
         container = doc.data.get(place[0])
         entry = _dict(container[place[1]]) if isinstance(container, (dict, list)) else {}
@@ -149,6 +164,18 @@ def bodies_exist(doc: Document, body_ids: set[str]) -> Iterator[Problem]:
         if isinstance(other, str) and other not in body_ids:
             yield Problem(doc.path, doc.line_of((key,)), "KB028",
                           f"{key} names body '{other}', which has no file data/bodies/{other}.yaml")
+
+
+def relations_resolve(doc: Document, instrument_ids: set[str]) -> Iterator[Problem]:
+    for index, relation in enumerate(_list(doc.data.get("relations"))):
+        target = _dict(relation).get("target")
+        if not isinstance(target, str):
+            continue
+        line = doc.line_of(("relations", index, "target"))
+        if target == doc.data.get("id"):
+            yield Problem(doc.path, line, "KB033", "an instrument cannot relate to itself")
+        elif target not in instrument_ids:
+            yield Problem(doc.path, line, "KB033", f"relation names instrument '{target}', which has no file data/instruments/{target}.yaml")
 
 
 def unique_ids(docs: list[Document], what: str) -> Iterator[Problem]:
