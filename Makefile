@@ -36,13 +36,18 @@ serve: $(VENV)/.runtime
 	@$(BIN)/python -m kb validate --data "$(DATA)"
 	KB_DATA="$(abspath $(DATA))" $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-# Browser tests drive Debian's Chromium; never a browser download.
+# Browser tests drive Debian's Chromium (never a browser download); the HTML check runs the Nu
+# checker (npm package vnu-jar) on Java.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and a Java runtime for the browser and HTML tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; }
 
-test: $(VENV)/.test browser-deps
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+test: $(VENV)/.test browser-deps node_modules/.installed
 	$(BIN)/python -m pytest tests
 
 clean:
