@@ -109,3 +109,14 @@ def test_a_question_added_to_the_framework_must_be_answered_everywhere(data_copy
     problems = check(data_copy, TODAY)
     unanswered = {Path(p.path).stem for p in problems if p.code == "KB024"}
     assert unanswered == {p.stem for p in (data_copy / "instruments").glob("*.yaml")}
+
+
+def test_thousands_of_files_are_all_read_and_the_one_bad_one_is_found(data_copy):
+    minimal = (FIXTURES / "minimal-instrument.yaml").read_text(encoding="utf-8")
+    for n in range(2000):
+        record_id = f"cn-test-2015-bulk{n:04d}"
+        (data_copy / "instruments" / f"{record_id}.yaml").write_text(minimal.replace("cn-test-2015-minimal", record_id))
+    broken = data_copy / "instruments" / "cn-test-2015-bulk1234.yaml"
+    broken.write_text(broken.read_text().replace("status: in-force", "status: in force"))
+    problems = check(data_copy, TODAY)
+    assert [(Path(p.path).name, p.code) for p in problems] == [("cn-test-2015-bulk1234.yaml", "KB012")]

@@ -15,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .load import check, load
+from .load import load
+from .problems import DataError
 from .site import edition_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,16 +28,17 @@ def _today(value: str | None) -> dt.date:
 
 
 def cmd_validate(args) -> int:
-    problems = check(Path(args.data), _today(args.today))
-    if problems:
-        for problem in problems:
+    try:
+        kb = load(Path(args.data), _today(args.today))
+    except DataError as err:
+        for problem in err.problems:
             print(problem.format())
-        files = len({p.path for p in problems})
-        print(f"\n{len(problems)} problem(s) in {files} file(s). Nothing was built.", file=sys.stderr)
+        files = len({p.path for p in err.problems})
+        print(f"\n{len(err.problems)} problem(s) in {files} file(s). Nothing was built.", file=sys.stderr)
         return 1
-    kb = load(Path(args.data), _today(args.today))
     print(f"OK: {len(kb.instruments)} instruments, {len(kb.bodies)} bodies, "
           f"{len(kb.questions)} framework questions in {args.data}")
+    args.kb = kb
     return 0
 
 
@@ -49,7 +51,7 @@ def cmd_build(args) -> int:
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-building-", dir=site.parent))
     # Pin the build date to the data's edition so two builds of one commit are byte-identical.
-    edition = edition_of(load(Path(args.data), _today(args.today)))
+    edition = edition_of(args.kb)
     epoch = int(dt.datetime.fromisoformat(edition).replace(tzinfo=dt.timezone.utc).timestamp()) if edition else 0
     env = {**os.environ, "KB_DATA": str(Path(args.data).resolve()), "SOURCE_DATE_EPOCH": str(epoch)}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+    SequenceEndEvent, StreamEndEvent, StreamStartEvent,
+)
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
@@ -26,12 +27,6 @@ from .problems import Problem
 
 MAX_FILE_BYTES = 1_000_000
 
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:map",
-}
-
 Path_ = tuple  # a path into a document: keys and list indexes
 
 
@@ -40,31 +35,105 @@ class _Refusal(Exception):
         self.line, self.code, self.message = line, code, message
 
 
-class _NodeReader(Reader, Scanner, Parser, Composer, BaseResolver):
-    """Reader -> Scanner -> Parser -> Composer, with the base resolver (every scalar is a
-    string) and no constructor at all, so nothing in the file can create Python objects."""
+class _PurePythonParser(Reader, Scanner, Parser, BaseResolver):
+    """Fallback when PyYAML was built without libyaml."""
 
     def __init__(self, text: str):
         Reader.__init__(self, text)
         Scanner.__init__(self)
         Parser.__init__(self)
-        Composer.__init__(self)
         BaseResolver.__init__(self)
 
-    def compose_node(self, parent, index):
-        # Refuse aliases before the composer expands them: an alias bomb never grows.
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise _Refusal(event.start_mark.line + 1, "KB005", f"alias *{event.anchor} is not allowed")
-        event = self.peek_event()
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise _Refusal(event.start_mark.line + 1, "KB005", f"anchor &{anchor} is not allowed")
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):  # any explicit tag, even a harmless-looking !!str
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refusal(event.start_mark.line + 1, "KB006", f"tag {shown} is not allowed")
-        return super().compose_node(parent, index)
+
+# The C parser (libyaml) only produces events; nothing in it constructs Python objects.
+try:
+    from yaml._yaml import CParser as _EventParser
+except ImportError:  # PyYAML built without libyaml
+    _EventParser = _PurePythonParser
+_DUPLICATE = object()
+
+
+class _Frame:
+    __slots__ = ("value", "path", "key", "seen")
+
+    def __init__(self, value, path):
+        self.value, self.path, self.key, self.seen = value, path, None, {}
+
+
+def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, dict]:
+    """Build plain data (dicts, lists, strings) and a line map straight from parser events.
+
+    Working on events rather than on a composed node graph lets us refuse anchors, aliases and
+    tags before anything is expanded (an alias bomb never grows), and keeps every scalar a string.
+    """
+    parser = _EventParser(text)
+    lines: dict = {}
+    root = None
+    stack: list[_Frame] = []
+    documents = 0
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if kind is StreamEndEvent:
+                break
+            if kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refusal(line, "KB001", "a record file holds one YAML document; remove the second ---")
+                continue
+            if kind in (StreamStartEvent, DocumentEndEvent):
+                continue
+            if kind is AliasEvent:
+                raise _Refusal(line, "KB005", f"alias *{event.anchor} is not allowed")
+            if kind in (MappingEndEvent, SequenceEndEvent):
+                stack.pop()
+                continue
+            if event.anchor is not None:
+                raise _Refusal(line, "KB005", f"anchor &{event.anchor} is not allowed")
+            if event.tag not in (None, "!"):  # any explicit tag, even a harmless-looking !!str
+                raise _Refusal(line, "KB006", f"tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed")
+            parent = stack[-1] if stack else None
+            if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+                # a key of the mapping being read
+                if kind is not ScalarEvent:
+                    raise _Refusal(line, "KB001", "a key must be plain text")
+                key = event.value
+                if key == "<<":
+                    raise _Refusal(line, "KB005", "merge keys (<<) are not allowed")
+                if key in parent.seen:
+                    problems.append(Problem(display, line, "KB004",
+                                            f"duplicate key '{key}' (first at line {parent.seen[key]})"))
+                    parent.key = _DUPLICATE
+                else:
+                    parent.seen[key] = line
+                    lines[("#key",) + parent.path + (key,)] = line
+                    parent.key = key
+                continue
+            value = event.value if kind is ScalarEvent else ({} if kind is MappingStartEvent else [])
+            if parent is None:
+                path = ()
+                root = value
+            elif isinstance(parent.value, list):
+                path = parent.path + (len(parent.value),)
+                parent.value.append(value)
+            elif parent.key is _DUPLICATE:
+                path = ("#duplicate",) + parent.path  # read, then dropped: the first one counts
+                parent.key = None
+            else:
+                path = parent.path + (parent.key,)
+                parent.value[parent.key] = value
+                parent.key = None
+            if path[:1] != ("#duplicate",):
+                lines[path] = line
+            if kind is not ScalarEvent:
+                stack.append(_Frame(value, path))
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return root, lines
 
 
 @dataclass
@@ -85,35 +154,6 @@ class Document:
     def key_line(self, path: Path_) -> int:
         """Line of the key that introduces the value at ``path`` (for 'unknown field')."""
         return self.lines.get(("#key",) + tuple(path), self.line_of(path))
-
-
-def _to_plain(node, path: Path_, lines: dict, display: str, problems: list[Problem]):
-    lines[path] = node.start_mark.line + 1
-    if node.tag not in _PLAIN_TAGS:
-        raise _Refusal(node.start_mark.line + 1, "KB006", f"tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed")
-    if isinstance(node, ScalarNode):
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [_to_plain(item, path + (i,), lines, display, problems) for i, item in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        result: dict = {}
-        first_seen: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-                raise _Refusal(key_node.start_mark.line + 1, "KB001", "a key must be plain text")
-            key = key_node.value
-            key_line = key_node.start_mark.line + 1
-            if key == "<<":
-                raise _Refusal(key_line, "KB005", "merge keys (<<) are not allowed")
-            if key in first_seen:
-                problems.append(Problem(display, key_line, "KB004",
-                                        f"duplicate key '{key}' (first at line {first_seen[key]})"))
-                continue
-            first_seen[key] = key_line
-            lines[("#key",) + path + (key,)] = key_line
-            result[key] = _to_plain(value_node, path + (key,), lines, display, problems)
-        return result
-    raise _Refusal(node.start_mark.line + 1, "KB001", "unsupported YAML node")
 
 
 def _unclosed_quote_line(text: str, upto: int) -> int | None:
@@ -164,15 +204,9 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem
         return None, [Problem(display, 1, "KB003", "file has no content")]
     problems: list[Problem] = []
     try:
-        loader = _NodeReader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-        if node is None:
+        data, lines = _compose(text, display, problems)
+        if data is None:
             return None, [Problem(display, 1, "KB003", "file has no content")]
-        lines: dict = {}
-        data = _to_plain(node, (), lines, display, problems)
     except _Refusal as refusal:
         return None, problems + [Problem(display, refusal.line, refusal.code, refusal.message)]
     except yaml.MarkedYAMLError as err:
@@ -183,9 +217,10 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem
             # Something opened here was never closed: point at the opening, not the file's end.
             mark = err.context_mark
             hint = "close the quote or bracket opened on this line (is the file cut short?)"
-        elif "\\t" in what or "\t" in what or "tab" in what:
-            hint = "YAML indentation must use spaces, not tabs"
         line = mark.line + 1 if mark else 1
+        source_lines = text.splitlines()
+        if not hint and 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
+            hint = "YAML indentation must use spaces, not tabs: replace the tab on this line"
         opened = _unclosed_quote_line(text, line)
         if opened is not None:
             # A double quote left open swallows the lines after it, so the parser only trips
