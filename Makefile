@@ -4,6 +4,8 @@
 #   make serve               build and serve at http://127.0.0.1:8000, rebuilding on edits
 #   make build [DATA=dir]    validate, then build site/ (left untouched if anything fails)
 #   make validate [DATA=dir] report every problem in the data as file:line: CODE message
+#   make new ID=<id>         scaffold data/instruments/<id>.yaml from the annotated template
+#   make format              rewrite records into the canonical format (format-check: show the diff)
 #   make test                every test: unit, data, build and browser
 
 PYTHON ?= python3
@@ -15,7 +17,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build validate test bench browser-deps clean
+.PHONY: serve build validate new format format-check test bench browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +34,16 @@ validate: $(VENV)/.runtime
 build: $(VENV)/.runtime
 	@$(BIN)/python -m kb build --data "$(DATA)" --site "$(SITE)"
 
+new: $(VENV)/.runtime
+	@test -n "$(ID)" || { echo "usage: make new ID=<jurisdiction>-<issuer>-<year>-<slug>"; exit 2; }
+	@$(BIN)/python -m kb new --data "$(DATA)" --id "$(ID)"
+
+format: $(VENV)/.runtime
+	@$(BIN)/python -m kb format --data "$(DATA)"
+
+format-check: $(VENV)/.runtime
+	@$(BIN)/python -m kb format --check --data "$(DATA)"
+
 serve: $(VENV)/.runtime
 	@$(BIN)/python -m kb validate --data "$(DATA)"
 	KB_DATA="$(abspath $(DATA))" $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
@@ -47,7 +59,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-test: $(VENV)/.test browser-deps node_modules/.installed
+test: $(VENV)/.test browser-deps node_modules/.installed format-check
 	$(BIN)/python -m pytest tests
 
 clean:

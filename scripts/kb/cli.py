@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from .formatting import format_folder
 from .load import load
 from .problems import DataError
 from .site import edition_of
@@ -72,18 +74,66 @@ def cmd_build(args) -> int:
     return 0
 
 
+TEMPLATE = ROOT / "schema" / "instrument.template.yaml"
+
+
+def cmd_new(args) -> int:
+    """Scaffold data/instruments/<id>.yaml from the annotated template."""
+    record_id = args.id or ""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", record_id):
+        print(f"'{record_id}' is not a valid id: use lowercase letters, digits and hyphens, "
+              "e.g. cn-miit-2013-telecom-pi-provisions", file=sys.stderr)
+        return 2
+    target = Path(args.data) / "instruments" / f"{record_id}.yaml"
+    if target.exists():
+        print(f"{target} already exists; edit it instead", file=sys.stderr)
+        return 1
+    text = TEMPLATE.read_text(encoding="utf-8").replace("id: REPLACE-ID", f"id: {record_id}")
+    # Two conveniences the id already tells us; everything else is for the contributor to fill in.
+    prefix = record_id.split("-")
+    jurisdiction = "US-CA" if prefix[:2] == ["us", "ca"] else prefix[0].upper()
+    if jurisdiction in ("CN", "US", "US-CA"):
+        text = text.replace("jurisdiction: REPLACE with CN, US or US-CA", f"jurisdiction: {jurisdiction}")
+        text = text.replace("language: REPLACE with zh or en", f"language: {'zh' if jurisdiction == 'CN' else 'en'}")
+    target.write_text(text, encoding="utf-8")
+    print(f"Created {target}. Fill in every REPLACE value; `make validate` lists each one with its line.")
+    return 0
+
+
+def cmd_format(args) -> int:
+    diffs, unreadable = format_folder(Path(args.data), write=not args.check)
+    for path in unreadable:
+        print(f"{path}: not formatted: fix the problems `make validate` reports first", file=sys.stderr)
+    if args.check:
+        if diffs:
+            sys.stdout.write("".join(diffs))
+            print(f"\n{len(diffs)} record(s) are not in the canonical format. Run `make format` to rewrite them "
+                  "(or change them as the diff shows).", file=sys.stderr)
+            return 1
+        print("All records are in the canonical format.")
+        return 1 if unreadable else 0
+    print(f"Rewrote {len(diffs)} record(s) into the canonical format.")
+    return 1 if unreadable else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb", description="Privacy-law knowledge base tools")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (("validate", "check every data file and report every problem"),
-                           ("build", "validate, then build the site atomically")):
+                           ("build", "validate, then build the site atomically"),
+                           ("new", "scaffold a new instrument record from the template"),
+                           ("format", "rewrite records into the canonical format (--check: only show the diff)")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--data", default="data", help="data folder (default: data)")
         p.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), for reproducible checks")
         if name == "build":
             p.add_argument("--site", default="site", help="output folder (default: site)")
+        if name == "format":
+            p.add_argument("--check", action="store_true", help="change nothing; print a diff and fail if any record differs")
+        if name == "new":
+            p.add_argument("--id", required=True, help="the new record's id, e.g. cn-miit-2013-telecom-pi-provisions")
     args = parser.parse_args(argv)
     try:
-        return {"validate": cmd_validate, "build": cmd_build}[args.command](args)
+        return {"validate": cmd_validate, "build": cmd_build, "new": cmd_new, "format": cmd_format}[args.command](args)
     except KeyboardInterrupt:
         return 130

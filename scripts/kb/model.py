@@ -103,6 +103,9 @@ class Finding:
     cite: tuple[Provision, ...]
     summary: Text | None = None
     note: Text | None = None
+    coded_by: str | None = None
+    reviewed_by: str | None = None
+    last_verified: str | None = None
 
     @property
     def is_gap(self) -> bool:

@@ -49,6 +49,7 @@ RULES: dict[str, Rule] = {
         Rule("KB031", "data folder missing a required file", "a data folder holds framework.yaml, jurisdictions.yaml, vocabularies.yaml, instruments/ and bodies/"),
         Rule("KB032", "duplicate term", "vocabulary terms, questions and jurisdictions must be unique"),
         Rule("KB034", "coded_version is not a known version", "set coded_version to dates.adopted or to the date of one of dates.amended"),
+        Rule("KB035", "template placeholder left in the record", "fill in the value from the source, or delete the field if it is optional"),
         Rule("KB033", "relation to an unknown instrument", "use the id of a file in data/instruments/, or add that instrument first"),
     ]
 }

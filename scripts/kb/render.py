@@ -22,6 +22,8 @@ from markupsafe import Markup, escape
 from .export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
 from .model import Instrument, KnowledgeBase
 from .problems import RULES
+from .reference import fields
+from .schema import filled_schemas
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -125,6 +127,7 @@ class Renderer:
             page = f"bodies/{body.id}.md"
             out[page] = self._render("body.md.j2", page, body=body)
         out["downloads/index.md"] = self._render("downloads.md.j2", "downloads/index.md")
+        out["reference/index.md"] = self._render("reference.md.j2", "reference/index.md", tables=self.reference_tables())
         return out
 
     def fragments(self, page: str) -> dict[str, str]:
@@ -142,6 +145,16 @@ class Renderer:
         if self.options.edit_base:
             return self.options.edit_base + f"data/instruments/{instrument.id}.yaml"
         return relative(page, f"records/instruments/{instrument.id}.yaml")
+
+    def reference_tables(self):
+        terms = {name: list(v.terms) for name, v in self.kb.vocabularies.items()}
+        terms["jurisdiction"] = list(self.kb.jurisdictions)
+        schemas = filled_schemas(terms)
+        return [
+            ("Instrument records (data/instruments/<id>.yaml)", "instrument", fields("instrument", schemas)),
+            ("Body records (data/bodies/<id>.yaml)", "body", fields("body", schemas)),
+            ("The framework (data/framework.yaml)", "framework", fields("framework", schemas)),
+        ]
 
     # --- views -----------------------------------------------------------------------------
     def gap_view(self) -> list[dict]:

@@ -22,6 +22,30 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
+PLACEHOLDER = "REPLACE"
+
+
+def placeholders(doc: Document) -> Iterator[Problem]:
+    """Values still holding the template's REPLACE markers, one problem per line."""
+    found: dict[int, list[str]] = {}
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, path + (index,))
+        elif isinstance(value, str) and PLACEHOLDER in value:
+            yield doc.line_of(path), ".".join(str(p) for p in path if not isinstance(p, int))
+
+    for line, field in walk(doc.data, ()):
+        found.setdefault(line, []).append(field)
+    for line, fields in sorted(found.items()):
+        yield Problem(doc.path, line, "KB035", f"template placeholder left in {', '.join(fields)}",
+                      "fill in the value from the source, or delete the field if it is optional")
+
+
 def id_matches_file(doc: Document, stem: str) -> Iterator[Problem]:
     record_id = doc.data.get("id")
     if isinstance(record_id, str) and record_id != stem:
