@@ -81,7 +81,7 @@ def _fill(text: str) -> str:
         "    summary: {en: REPLACE with one sentence}": "    summary: {en: Consent is required.}",
         "    note: {en: REPLACE with why, or delete if the answer is yes or no and obvious}\n": "",
         "{answer: REPLACE, cite: [art-1], summary: {en: REPLACE}, note: {en: REPLACE}}": '{answer: "no", cite: [art-1], summary: {en: No.}}',
-        "  - body: REPLACE-BODY-ID": "  - body: miit",
+        "  - body: REPLACE-BODY-ID": "  - body: saic",
         "    role: {en: REPLACE with what the body does under this instrument}": "    role: {en: Enforces it.}",
         "relations:\n  - type: REPLACE with the relation type, or delete relations\n    target: REPLACE-INSTRUMENT-ID\n": "",
         '  last_verified: "REPLACE with YYYY-MM-DD"': '  last_verified: "2026-11-20"',

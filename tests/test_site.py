@@ -14,7 +14,9 @@ import pytest
 
 from conftest import DATA, TODAY, run_kb
 from kb.export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from kb.formatting import canonical
 from kb.load import load
+from kb.yamlsafe import parse_bytes
 
 KB = load(DATA, TODAY)
 
@@ -195,11 +197,14 @@ HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> [click](java
 
 def test_text_from_records_is_shown_literally_never_as_markup(data_copy, tmp_path):
     record = data_copy / "instruments" / "cn-saic-2015-consumer-measures.yaml"
-    text = record.read_text(encoding="utf-8")
-    text = text.replace("short_title: SAIC Consumer Measures (2015)", f"short_title: '{HOSTILE}'")
-    text = text.replace('summary: {en: "Consent is required but not defined."}', f"summary: {{en: '{HOSTILE}'}}")
-    text = text.replace("  - id: art-14\n    label: {en: Article 14, zh: 第十四条}", f"  - id: art-14\n    label: {{en: '{HOSTILE}', zh: 第十四条}}")
-    record.write_text(text, encoding="utf-8")
+    doc, _ = parse_bytes(record.read_bytes(), str(record))
+    data = doc.data
+    data["short_title"] = HOSTILE
+    data["findings"]["consent.defined"]["summary"] = {"en": HOSTILE}
+    data["provisions"][1]["label"]["en"] = HOSTILE
+    data["provisions"][1]["text"]["en"] = HOSTILE
+    data["sources"][0]["title"] = HOSTILE
+    record.write_text(canonical(data, "instruments", []), encoding="utf-8")
     site = tmp_path / "site"
     result = run_kb("build", "--data", str(data_copy), "--site", str(site))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -53,7 +53,8 @@ def test_invalid_example_is_reported_at_its_line(fixture, data_copy):
 
 
 def test_every_rule_code_has_an_example_or_a_test():
-    covered = {p.stem[:5] for p in INVALID} | {"KB002", "KB003", "KB007", "KB008", "KB031", "KB032"}
+    # KB035 (template placeholders) is walked through in test_contributor_workflow.py.
+    covered = {p.stem[:5] for p in INVALID} | {"KB002", "KB003", "KB007", "KB008", "KB031", "KB032", "KB035"}
     assert set(RULES) <= covered, f"rules without a failing example: {sorted(set(RULES) - covered)}"
 
 

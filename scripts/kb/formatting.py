@@ -34,7 +34,9 @@ def _represent_str(dumper: yaml.SafeDumper, value: str):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     # Would a YAML 1.1 reader take this for a boolean, number, date or null? Then quote it.
     resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
-    style = '"' if resolved != "tag:yaml.org,2002:str" else None
+    # Characters YAML reads as line breaks or cannot print raw must be escaped in double quotes.
+    awkward = any(c in "\x85\u2028\u2029" or (not c.isprintable() and c not in "\t") for c in value)
+    style = '"' if resolved != "tag:yaml.org,2002:str" or awkward else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

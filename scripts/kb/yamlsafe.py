@@ -213,7 +213,10 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem
         mark = err.problem_mark or err.context_mark
         what = " ".join(part for part in (err.context, err.problem) if part)
         hint = ""
-        if err.context_mark and any(end in (err.problem or "") for end in ("end of stream", "<stream end>")):
+        opened_here = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a double-quoted",
+                       "while scanning a single-quoted")
+        if err.context_mark and (any(end in (err.problem or "") for end in ("end of stream", "<stream end>"))
+                                 or any((err.context or "").startswith(c) for c in opened_here)):
             # Something opened here was never closed: point at the opening, not the file's end.
             mark = err.context_mark
             hint = "close the quote or bracket opened on this line (is the file cut short?)"
