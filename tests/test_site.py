@@ -67,6 +67,9 @@ EXPECTED_PAGES = (
     ["index.html", "instruments/index.html", "compare/index.html", "compare/consent/index.html",
      "compare/registration/index.html", "compare/oversight/index.html", "gaps/index.html", "bodies/index.html",
      "method/index.html", "downloads/index.html", "contributing/index.html"]
+    + ["timeline/index.html", "reference/index.html"]
+    + [f"jurisdictions/{j.slug}/index.html" for j in KB.jurisdictions.values()]
+    + [f"gaps/{year}/index.html" for year in range(2012, int(max(i.last_verified for i in KB.instruments)[:4]) + 1)]
     + [f"instruments/{i.id}/index.html" for i in KB.instruments]
     + [f"bodies/{b.id}/index.html" for b in KB.bodies]
 )
@@ -154,6 +157,48 @@ def test_gaps_are_marked_with_words_not_only_colour(built_site):
     gaps = sum(1 for i in KB.instruments for q in KB.questions if q.dimension_id == "consent" and i.findings[q.id].is_gap)
     assert gaps > 0
     assert html.count('<span class="kb-gap"') == gaps + 1  # plus the legend's example
+
+
+def test_the_year_pages_agree_with_the_records(built_site):
+    """Recompute, independently of kb.views, the strongest answer per question at each year's end."""
+    last = int(max(i.last_verified for i in KB.instruments)[:4])
+    for year in range(2012, last + 1):
+        day = f"{year}-12-31"
+        page = parse(built_site / "gaps" / str(year) / "index.html")
+        rows = {attrs["id"]: attrs for tag, attrs in page.tags if tag == "tr" and "id" in attrs}
+        html = (built_site / "gaps" / str(year) / "index.html").read_text(encoding="utf-8")
+        for code, jurisdiction in KB.jurisdictions.items():
+            applies = {code, jurisdiction.parent}
+            in_force = []
+            for i in KB.instruments:
+                start = i.effective or i.adopted
+                for a in i.amended:
+                    if a.date == i.coded_version:
+                        start = a.effective or a.date
+                if (i.jurisdiction.code in applies and i.legal_force.id == "binding" and start <= day
+                        and not (i.repealed and i.repealed <= day)):
+                    in_force.append(i)
+            for q in KB.questions:
+                answers = {i.findings[q.id].answer for i in in_force}
+                expected = "closed" if "yes" in answers else "partly" if "partial" in answers else "open"
+                row_id = f"{jurisdiction.slug}-{q.anchor}"
+                assert row_id in rows, (year, row_id)
+                start = html.index(f'id="{row_id}"')
+                row = html[start:html.index("</tr>", start)]
+                assert f"kb-state--{expected}" in row, (year, code, q.id, expected)
+                best = [i for i in in_force if i.findings[q.id].answer == {"closed": "yes", "partly": "partial"}.get(expected)]
+                for i in best:
+                    assert f"instruments/{i.id}/" in row, (year, code, q.id, i.id)
+
+
+def test_the_timeline_draws_every_instrument_and_lists_it_too(built_site):
+    html = (built_site / "timeline" / "index.html").read_text(encoding="utf-8")
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200')
+    svg = html[start:html.index("</svg>", start)]
+    for i in KB.instruments:
+        assert f'href="../instruments/{i.id}/"' in svg
+        assert f"<time datetime=\"{i.adopted}\">" in html
+    assert "中华人民共和国个人信息保护法" in svg  # Chinese labels are drawn as text
 
 
 def test_home_page_has_the_headline_table_for_the_seeds(built_site):

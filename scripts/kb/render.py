@@ -19,7 +19,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from . import views
 from .export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from .timeline import timeline_svg
 from .model import Instrument, KnowledgeBase
 from .problems import RULES
 from .reference import fields
@@ -51,6 +53,7 @@ class SiteOptions:
     edit_base: str = ""  # e.g. https://example.org/repo/edit/main/ ; empty: link the published YAML
     site_name: str = "Privacy Law Compared"
     edition: str = ""
+    first_gap_year: int = 2012  # the year-by-year gap pages start here (the 2012 Decision)
 
 
 def page_url(path: str) -> str:
@@ -121,7 +124,21 @@ class Renderer:
             page = f"compare/{dimension.id}.md"
             out[page] = self._render("compare.md.j2", page, dimension=dimension)
         out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md")
-        out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", gaps=self.gap_view())
+        all_years = views.years(kb, self.options.first_gap_year, self.options.edition or "2026-12-31")
+        out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years),
+                                            all_years=all_years)
+        for year in all_years:
+            page = f"gaps/{year}.md"
+            out[page] = self._render("gaps_year.md.j2", page, year=year, all_years=all_years,
+                                     views=self.year_view(year))
+        out["timeline/index.md"] = self._render("timeline.md.j2", "timeline/index.md",
+                                                svg=timeline_svg(kb, self.options.edition, relative_to="timeline/index.md"))
+        for jurisdiction in kb.jurisdictions.values():
+            page = f"jurisdictions/{jurisdiction.slug}.md"
+            out[page] = self._render("jurisdiction.md.j2", page, j=jurisdiction,
+                                     own=[i for i in kb.instruments if i.jurisdiction.code == jurisdiction.code],
+                                     today=views.as_of(kb, jurisdiction, f"{all_years[-1]}-12-31"),
+                                     latest_year=all_years[-1])
         out["bodies/index.md"] = self._render("bodies_index.md.j2", "bodies/index.md")
         for body in kb.bodies:
             page = f"bodies/{body.id}.md"
@@ -156,26 +173,26 @@ class Renderer:
             ("The framework (data/framework.yaml)", "framework", fields("framework", schemas)),
         ]
 
-    # --- views -----------------------------------------------------------------------------
-    def gap_view(self) -> list[dict]:
-        """Per jurisdiction and question: which binding instruments answer it and which leave it open."""
-        view = []
-        for jurisdiction, instruments in self.kb.by_jurisdiction():
-            binding = [i for i in instruments if i.legal_force.id == "binding"]
-            rows = []
-            for question in self.kb.questions:
-                findings = [(i, i.findings[question.id]) for i in instruments]
-                answered = [(i, f) for i, f in findings if i in binding and not f.is_gap and f.answer in ("yes", "partial")]
-                open_in = [(i, f) for i, f in findings if i in binding and f.is_gap]
-                other = [(i, f) for i, f in findings if (i, f) not in answered and (i, f) not in open_in]
-                strongest = "yes" if any(f.answer == "yes" for _, f in answered) else ("partial" if answered else None)
-                rows.append({
-                    "question": question,
-                    "answered": answered,
-                    "open": open_in,
-                    "other": other,
-                    "state": "closed" if strongest == "yes" else ("partly" if strongest else "open"),
-                })
-            view.append({"jurisdiction": jurisdiction, "instruments": instruments, "binding": binding, "rows": rows})
-        return view
+    # --- views ---------------------------------------------------------------------------
+    def gap_history(self, all_years: list[int]) -> list[dict]:
+        history = []
+        for jurisdiction in self.kb.jurisdictions.values():
+            by_year = [views.as_of(self.kb, jurisdiction, f"{y}-12-31") for y in all_years]
+            rows = [
+                {"question": q, "states": [year[n].state for year in by_year], "today": by_year[-1][n]}
+                for n, q in enumerate(self.kb.questions)
+            ]
+            history.append({
+                "jurisdiction": jurisdiction,
+                "rows": rows,
+                "changes": views.changes(self.kb, jurisdiction, all_years[0], all_years[-1]),
+            })
+        return history
 
+    def year_view(self, year: int) -> list[dict]:
+        day = f"{year}-12-31"
+        return [
+            {"jurisdiction": j, "answers": views.as_of(self.kb, j, day),
+             "in_force": [i for i in views.members(self.kb, j) if views.in_force_on(i, day)]}
+            for j in self.kb.jurisdictions.values()
+        ]
