@@ -6,6 +6,7 @@
 #   make validate [DATA=dir] report every problem in the data as file:line: CODE message
 #   make new ID=<id>         scaffold data/instruments/<id>.yaml from the annotated template
 #   make format              rewrite records into the canonical format (format-check: show the diff)
+#   make manifest            after a release: record the published URLs and anchors (never removes any)
 #   make test                every test: unit, data, build and browser
 
 PYTHON ?= python3
@@ -17,7 +18,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build validate new format format-check test bench browser-deps clean
+.PHONY: serve build validate new format format-check manifest test bench browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,16 +45,22 @@ format: $(VENV)/.runtime
 format-check: $(VENV)/.runtime
 	@$(BIN)/python -m kb format --check --data "$(DATA)"
 
+manifest: $(VENV)/.runtime
+	@$(BIN)/python -m kb manifest --data "$(DATA)"
+
 serve: $(VENV)/.runtime
 	@$(BIN)/python -m kb validate --data "$(DATA)"
 	KB_DATA="$(abspath $(DATA))" $(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium (never a browser download); the HTML check runs the Nu
-# checker (npm package vnu-jar) on Java.
+# checker (npm package vnu-jar) on Java; the citation tests render CSL-JSON with pandoc.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium and a Java runtime for the browser and HTML tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; }
+	@command -v pandoc >/dev/null 2>&1 || { \
+	  echo "Installing Debian's pandoc for the citation tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pandoc >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error

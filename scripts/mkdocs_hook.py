@@ -4,7 +4,8 @@ A thin adapter. All knowledge-base logic lives in the ``kb`` package; this file 
 translates between it and MkDocs events:
 - on_config: load and validate the data folder (KB_DATA, default data/), render everything;
 - on_files: add the generated pages and downloads as in-memory files;
-- on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages.
+- on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages;
+- on_post_page: add citation metadata to the <head> of instrument pages.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.problems import DataError  # noqa: E402
 from kb.render import SiteOptions  # noqa: E402
 from kb.site import generate  # noqa: E402
@@ -54,6 +56,11 @@ def on_files(files, config):
         files.append(File.generated(config, path, content=content))
     for path, content in _generated.assets.items():
         files.append(File.generated(config, path, content=content))
+    # Moved pages keep answering at their old address (see redirects.yaml).
+    for old, new in redirects().items():
+        if files.get_file_from_path(old + "index.html") or files.get_file_from_path(old.rstrip("/") + ".md"):
+            raise PluginError(f"redirects.yaml: '{old}' is still a page; a redirect may only replace a page that is gone")
+        files.append(File.generated(config, old + "index.html", content=redirect_page(new, old.count("/"))))
     return files
 
 
@@ -69,3 +76,8 @@ def on_page_markdown(markdown, page, config, files):
         return fragments[name]
 
     return MARKER.sub(replace, markdown)
+
+
+def on_post_page(output, page, config):
+    head = _generated.renderer.head(page.file.src_uri, config.site_url or "")
+    return output.replace("</head>", head + "</head>", 1) if head else output

@@ -57,7 +57,7 @@ def _fill(text: str) -> str:
         "  en: REPLACE with the issuing body": "  en: Test Ministry",
         "  zh: REPLACE with the issuing body in Chinese (delete for an English-language instrument)": "  zh: 测试部",
         "document_number: REPLACE with the document number, or delete this line": "document_number: Test Order No. 1",
-        "citation:\n  code: REPLACE with where it is codified (e.g. 5 U.S.C. § 552a), or delete\n": "",
+        "citation:\n  code: REPLACE with where it is codified (e.g. 5 U.S.C. § 552a), or delete\n  author: REPLACE with the issuer as citations name it (no session numbers), or delete\n": "",
         "instrument_type: REPLACE with the instrument type": "instrument_type: departmental-rule",
         "legal_force: REPLACE with binding or non-binding": "legal_force: binding",
         '  adopted: "REPLACE with YYYY-MM-DD"': '  adopted: "2016-01-05"',

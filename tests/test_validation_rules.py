@@ -54,7 +54,7 @@ def test_invalid_example_is_reported_at_its_line(fixture, data_copy):
 
 def test_every_rule_code_has_an_example_or_a_test():
     # KB035 (template placeholders) is walked through in test_contributor_workflow.py.
-    covered = {p.stem[:5] for p in INVALID} | {"KB002", "KB003", "KB007", "KB008", "KB031", "KB032", "KB035"}
+    covered = {p.stem[:5] for p in INVALID} | {"KB002", "KB003", "KB007", "KB008", "KB031", "KB032", "KB035", "KB036"}
     assert set(RULES) <= covered, f"rules without a failing example: {sorted(set(RULES) - covered)}"
 
 
@@ -121,3 +121,12 @@ def test_thousands_of_files_are_all_read_and_the_one_bad_one_is_found(data_copy)
     broken.write_text(broken.read_text().replace("status: in-force", "status: in force"))
     problems = check(data_copy, TODAY)
     assert [(Path(p.path).name, p.code) for p in problems] == [("cn-test-2015-bulk1234.yaml", "KB012")]
+
+
+def test_editions_must_be_listed_oldest_first(data_copy):
+    path = data_copy / "editions.yaml"
+    text = path.read_text(encoding="utf-8")
+    text += '  - edition: "2020-01-01"\n    summary: {en: Older.}\n    changes: [{en: Nothing.}]\n'
+    path.write_text(text, encoding="utf-8")
+    problems = check(data_copy, TODAY)
+    assert [(Path(p.path).name, p.code) for p in problems] == [("editions.yaml", "KB036")]

@@ -116,13 +116,25 @@ def cmd_format(args) -> int:
     return 1 if unreadable else 0
 
 
+def cmd_manifest(args) -> int:
+    """Append the URLs and anchors the current data publishes to published-urls.txt."""
+    from .manifest import entries, write_manifest
+    from .views import years
+
+    kb = load(Path(args.data), _today(args.today))
+    added = write_manifest(entries(kb, years(kb, 2012, kb.edition or "2026-12-31")))
+    print(f"published-urls.txt: {added} new URL(s) or anchor(s) added; none removed.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb", description="Privacy-law knowledge base tools")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (("validate", "check every data file and report every problem"),
                            ("build", "validate, then build the site atomically"),
                            ("new", "scaffold a new instrument record from the template"),
-                           ("format", "rewrite records into the canonical format (--check: only show the diff)")):
+                           ("format", "rewrite records into the canonical format (--check: only show the diff)"),
+                           ("manifest", "add the URLs and anchors now published to published-urls.txt")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--data", default="data", help="data folder (default: data)")
         p.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), for reproducible checks")
@@ -134,6 +146,6 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--id", required=True, help="the new record's id, e.g. cn-miit-2013-telecom-pi-provisions")
     args = parser.parse_args(argv)
     try:
-        return {"validate": cmd_validate, "build": cmd_build, "new": cmd_new, "format": cmd_format}[args.command](args)
+        return {"validate": cmd_validate, "build": cmd_build, "new": cmd_new, "format": cmd_format, "manifest": cmd_manifest}[args.command](args)
     except KeyboardInterrupt:
         return 130

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from . import rules
 from .model import (
-    Amendment, Body, Dimension, Finding, Instrument, Jurisdiction, KnowledgeBase, OversightRole,
+    Amendment, Body, Dimension, Edition, Finding, Instrument, Jurisdiction, KnowledgeBase, OversightRole,
     Provision, Question, Relation, Source, Term, Text, Vocabulary,
 )
 from .problems import DataError, Problem
 from .schema import SchemaSet, raw_schema
 from .yamlsafe import Document, parse_file
 
-REQUIRED_FILES = ("vocabularies.yaml", "jurisdictions.yaml", "framework.yaml")
+REQUIRED_FILES = ("vocabularies.yaml", "jurisdictions.yaml", "framework.yaml", "editions.yaml")
 RECORD_FOLDERS = ("instruments", "bodies")
 
 
@@ -41,6 +41,7 @@ class _Pass:
     vocabularies: Document | None = None
     jurisdictions: Document | None = None
     framework: Document | None = None
+    editions: Document | None = None
     bodies: list[Document] = field(default_factory=list)
     instruments: list[Document] = field(default_factory=list)
 
@@ -111,6 +112,13 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
         for index, _ in enumerate(run.framework.data.get("dimensions") or []):
             run.problems += rules.unique_entries(run.framework, ("dimensions", index, "questions"), "id", "question")
     question_ids = _question_ids(run.framework)
+
+    if (data_dir / "editions.yaml").is_file():
+        run.editions = run.read(data_dir / "editions.yaml")
+    if run.editions:
+        run.problems += schemas.check(run.editions, "editions")
+        run.problems += rules.real_dates(run.editions)
+        run.problems += rules.editions_in_order(run.editions)
 
     for folder, docs, schema_name in (("bodies", run.bodies, "body"), ("instruments", run.instruments, "instrument")):
         if not (data_dir / folder).is_dir():
@@ -219,7 +227,7 @@ def _build(run: _Pass) -> KnowledgeBase:
         provisions = tuple(
             Provision(p["id"], Text.of(p["label"]), dict(p["text"]),
                       (p.get("translation") or {}).get("by"), (p.get("translation") or {}).get("url"),
-                      Text.of(p.get("note")))
+                      Text.of(p.get("note")), tuple(p.get("former_ids", ())))
             for p in r["provisions"]
         )
         by_id = {p.id: p for p in provisions}
@@ -268,7 +276,11 @@ def _build(run: _Pass) -> KnowledgeBase:
         for role in instrument.oversight:
             role.body.roles.append((instrument, role))
     body_list = sorted(bodies.values(), key=lambda b: (order[b.jurisdiction.code], b.name.en))
-    return KnowledgeBase(vocabularies, jurisdictions, dimensions, instruments, body_list)
+    editions = tuple(
+        Edition(e["edition"], Text.of(e["summary"]), tuple(Text.of(c) for c in e["changes"]))
+        for e in run.editions.data["editions"]
+    )
+    return KnowledgeBase(vocabularies, jurisdictions, dimensions, instruments, body_list, editions)
 
 
 __all__ = ["check", "load", "DataError", "raw_schema"]

@@ -94,6 +94,7 @@ class Provision:
     translation_by: str | None = None
     translation_url: str | None = None
     note: Text | None = None
+    former_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,13 @@ class Relation:
     note: Text | None = None
 
 
+@dataclass(frozen=True)
+class Edition:
+    edition: str
+    summary: Text
+    changes: tuple[Text, ...]
+
+
 @dataclass
 class KnowledgeBase:
     vocabularies: dict[str, Vocabulary]
@@ -213,6 +221,12 @@ class KnowledgeBase:
     dimensions: tuple[Dimension, ...]
     instruments: list[Instrument]  # grouped by jurisdiction (data order), then by date
     bodies: list[Body]
+    editions: tuple[Edition, ...] = ()
+
+    @property
+    def edition(self) -> str:
+        """The current edition: the newest entry of data/editions.yaml."""
+        return self.editions[-1].edition if self.editions else ""
 
     @property
     def questions(self) -> list[Question]:

@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {
         Rule("KB032", "duplicate term", "vocabulary terms, questions and jurisdictions must be unique"),
         Rule("KB034", "coded_version is not a known version", "set coded_version to dates.adopted or to the date of one of dates.amended"),
         Rule("KB035", "template placeholder left in the record", "fill in the value from the source, or delete the field if it is optional"),
+        Rule("KB036", "editions out of order", "list editions oldest first, each with a later date than the one before"),
         Rule("KB033", "relation to an unknown instrument", "use the id of a file in data/instruments/, or add that instrument first"),
     ]
 }

@@ -19,9 +19,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import views
+from . import metadata, views
 from .export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
 from .timeline import timeline_svg
+from .citations import STYLES, Citer
 from .model import Instrument, KnowledgeBase
 from .problems import RULES
 from .reference import fields
@@ -91,9 +92,12 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["md"] = md
+        self.citer = Citer(kb, options.edition)
+        self._by_id = {i.id: i for i in kb.instruments}
         self.env.globals.update(
             kb=kb, options=options, answer_term=kb.answer, page_url_of=self.instrument_path,
             instrument_columns=INSTRUMENT_COLUMNS, finding_columns=FINDING_COLUMNS, hid=heading_id,
+            cite=self.citer.cite, cite_page=self.citer.page, STYLES=STYLES,
         )
 
     # --- links ---------------------------------------------------------------------------
@@ -157,6 +161,13 @@ class Renderer:
             "stats": self._render("fragment_stats.md.j2", page),
             "rule-codes": self._render("fragment_rule_codes.md.j2", page, rules=list(RULES.values())),
         }
+
+    def head(self, page: str, site_url: str = "") -> str:
+        """Reference-manager and search-engine metadata for an instrument page's <head>."""
+        match = re.fullmatch(r"instruments/([a-z0-9-]+)\.md", page)
+        if not match or match.group(1) not in self._by_id:
+            return ""
+        return metadata.head_tags(self._by_id[match.group(1)], site_url, self.options.site_name)
 
     def edit_url(self, instrument: Instrument, page: str) -> str:
         if self.options.edit_base:

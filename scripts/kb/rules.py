@@ -132,14 +132,16 @@ def has_official_source(doc: Document) -> Iterator[Problem]:
 def unique_provisions(doc: Document) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for index, provision in enumerate(_list(doc.data.get("provisions"))):
-        pid = _dict(provision).get("id")
-        if not isinstance(pid, str):
-            continue
-        line = doc.line_of(("provisions", index, "id"))
-        if pid in seen:
-            yield Problem(doc.path, line, "KB029", f"provision id '{pid}' is used twice (first at line {seen[pid]})")
-        else:
-            seen[pid] = line
+        ids = [("id", _dict(provision).get("id"))]
+        ids += [(("former_ids", n), old) for n, old in enumerate(_list(_dict(provision).get("former_ids")))]
+        for where, pid in ids:
+            if not isinstance(pid, str):
+                continue
+            line = doc.line_of(("provisions", index) + (where if isinstance(where, tuple) else (where,)))
+            if pid in seen:
+                yield Problem(doc.path, line, "KB029", f"provision id '{pid}' is used twice (first at line {seen[pid]})")
+            else:
+                seen[pid] = line
 
 
 def citations_resolve(doc: Document) -> Iterator[Problem]:
@@ -200,6 +202,17 @@ def relations_resolve(doc: Document, instrument_ids: set[str]) -> Iterator[Probl
             yield Problem(doc.path, line, "KB033", "an instrument cannot relate to itself")
         elif target not in instrument_ids:
             yield Problem(doc.path, line, "KB033", f"relation names instrument '{target}', which has no file data/instruments/{target}.yaml")
+
+
+def editions_in_order(doc: Document) -> Iterator[Problem]:
+    previous = None
+    for index, entry in enumerate(_list(doc.data.get("editions"))):
+        when = parse_date(_dict(entry).get("edition"))
+        if when and previous and when <= previous:
+            yield Problem(doc.path, doc.line_of(("editions", index, "edition")), "KB036",
+                          f"edition {when} is not after the edition before it ({previous})",
+                          "list editions oldest first, each with a new date")
+        previous = when or previous
 
 
 def unique_ids(docs: list[Document], what: str) -> Iterator[Problem]:

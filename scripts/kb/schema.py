@@ -21,7 +21,7 @@ from .yamlsafe import Document
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 SCHEMA_BASE = "https://privacy-law-kb.invalid/schema/"
-SCHEMA_NAMES = ("common", "instrument", "body", "framework", "jurisdictions", "vocabularies")
+SCHEMA_NAMES = ("common", "instrument", "body", "framework", "jurisdictions", "vocabularies", "editions")
 
 
 @lru_cache(maxsize=None)

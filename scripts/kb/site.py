@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import export
+from . import citations, export
 from .load import load
 from .model import KnowledgeBase
 from .render import Renderer, SiteOptions
@@ -27,8 +27,8 @@ class Generated:
 
 
 def edition_of(kb: KnowledgeBase) -> str:
-    """The dataset edition: the latest review date of any record (reproducible, data-driven)."""
-    return max(i.last_verified for i in kb.instruments) if kb.instruments else ""
+    """The dataset edition: the newest entry of data/editions.yaml (reproducible, data-driven)."""
+    return kb.edition
 
 
 def generate(data_dir: Path, options: SiteOptions, today: dt.date | None = None) -> Generated:
@@ -40,6 +40,14 @@ def generate(data_dir: Path, options: SiteOptions, today: dt.date | None = None)
     assets: dict[str, bytes] = {
         f"downloads/{name}": content for name, content in export.downloads(kb, options.edition).items()
     }
+    instruments = kb.instruments
+    assets["downloads/citations.json"] = citations.csl_json(instruments)
+    assets["downloads/citations.ris"] = citations.ris(instruments)
+    assets["downloads/citations.bib"] = citations.bibtex(instruments)
+    for instrument in instruments:
+        assets[f"downloads/citations/{instrument.id}.json"] = citations.csl_json([instrument])
+        assets[f"downloads/citations/{instrument.id}.ris"] = citations.ris([instrument])
+        assets[f"downloads/citations/{instrument.id}.bib"] = citations.bibtex([instrument])
     # The records as contributors wrote them, so "edit this record" always has a target.
     for instrument in kb.instruments:
         assets[f"records/instruments/{instrument.id}.yaml"] = (data_dir / "instruments" / f"{instrument.id}.yaml").read_bytes()

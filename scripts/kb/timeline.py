@@ -127,7 +127,7 @@ def timeline_svg(kb: KnowledgeBase, edition: str, relative_to: str) -> Markup:
               f'<circle cx="{LEFT + 86}" cy="18" r="5" class="kb-dot kb-dot--hollow"/><text x="{LEFT + 96}" y="22">non-binding</text>'
               f'<text x="{LEFT + 190}" y="22">Years before {BREAK_YEAR} are compressed (≈).</text></g>' if scale.broken else "")
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total}" width="{WIDTH}" height="{total}" '
-           f'role="img" aria-labelledby="kb-timeline-title" font-family="{FONT}" class="kb-timeline-svg">'
+           f'role="group" aria-labelledby="kb-timeline-title" font-family="{FONT}" class="kb-timeline-svg">'
            f'<title id="kb-timeline-title">Timeline of {len(instruments)} instruments by date adopted, one lane per jurisdiction; '
            f'the list below gives the same information.</title>'
            + legend + "".join(parts) + "</svg>")

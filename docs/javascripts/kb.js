@@ -1,0 +1,57 @@
+// Copy buttons for citations, and the parts of a page citation only the reader's browser knows
+// (the page's full address and the day it was accessed). Works with Material's instant loading.
+(function () {
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  function completePageCitations() {
+    document.querySelectorAll(".kb-page-citation").forEach(function (el) {
+      if (el.dataset.done) return;
+      var url = window.location.href.split("#")[0];
+      el.textContent = el.textContent
+        .replace(el.dataset.path, url)
+        .replace("[date]", today());
+      el.dataset.done = "1";
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.kb-copy");
+    if (!button) return;
+    var target = document.getElementById(button.dataset.copy);
+    if (!target) return;
+    var text = target.textContent.trim();
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+    } else {
+      fallback(text);
+      done();
+    }
+  });
+
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "absolute";
+    area.style.left = "-9999px";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more we can do */ }
+    document.body.removeChild(area);
+  }
+
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(completePageCitations);  // Material's page-change stream
+  } else {
+    document.addEventListener("DOMContentLoaded", completePageCitations);
+  }
+})();
