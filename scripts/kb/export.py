@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+from .citations import Citer
 from .model import Instrument, KnowledgeBase, Text
 
 INSTRUMENT_COLUMNS = [
@@ -71,8 +72,8 @@ def _text(value: Text | None):
     return {"en": value.en, **({"zh": value.zh} if value.zh else {})}
 
 
-def _instrument_json(i: Instrument) -> dict:
-    return {
+def _instrument_json(i: Instrument, citer=None) -> dict:
+    document = {
         "id": i.id,
         "url": f"instruments/{i.id}/",
         "jurisdiction": i.jurisdiction.code,
@@ -105,9 +106,15 @@ def _instrument_json(i: Instrument) -> dict:
         "oversight": [{"body": o.body.id, "role": _text(o.role), "cite": [p.id for p in o.cite]} for o in i.oversight],
         "review": {"last_verified": i.last_verified, "verified_by": i.verified_by, "note": _text(i.review_note)},
     }
+    if citer is not None:
+        document["citation"] = citer.cite(i)
+        for provision, entry in zip(i.provisions, document["provisions"]):
+            entry["citation"] = {"bluebook": citer.cite(i, provision)["bluebook"]}
+    return document
 
 
 def kb_json(kb: KnowledgeBase, edition: str = "") -> bytes:
+    citer = Citer(kb, edition)
     document = {
         "edition": edition,
         "framework": [
@@ -119,7 +126,8 @@ def kb_json(kb: KnowledgeBase, edition: str = "") -> bytes:
         ],
         "vocabularies": {
             name: {"description": v.description,
-                   "terms": [{"id": t.id, "label": _text(t.label), "definition": _text(t.definition)} for t in v.terms.values()]}
+                   "terms": [{"id": t.id, "label": _text(t.label), "definition": _text(t.definition), "icon": t.icon}
+                             for t in v.terms.values()]}
             for name, v in kb.vocabularies.items()
         },
         "jurisdictions": [{"code": j.code, "name": _text(j.name), "parent": j.parent} for j in kb.jurisdictions.values()],
@@ -131,9 +139,9 @@ def kb_json(kb: KnowledgeBase, edition: str = "") -> bytes:
              "successor": b.successor, "sources": [s.__dict__ for s in b.sources]}
             for b in kb.bodies
         ],
-        "instruments": [_instrument_json(i) for i in kb.instruments],
+        "instruments": [_instrument_json(i, citer) for i in kb.instruments],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def downloads(kb: KnowledgeBase, edition: str = "") -> dict[str, bytes]:

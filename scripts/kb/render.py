@@ -22,13 +22,16 @@ from markupsafe import Markup, escape
 from . import metadata, views
 from .export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
 from .timeline import timeline_svg
-from .citations import STYLES, Citer
+from .citations import STYLES, Citer, romanize
 from .model import Instrument, KnowledgeBase
 from .problems import RULES
 from .reference import fields
 from .schema import filled_schemas
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+# Sort order of answers in sortable tables: the protective answer first when sorted descending.
+ANSWER_RANK = {"yes": 4, "partial": 3, "not-applicable": 2, "no": 1, "not-addressed": 0}
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
@@ -98,6 +101,7 @@ class Renderer:
             kb=kb, options=options, answer_term=kb.answer, page_url_of=self.instrument_path,
             instrument_columns=INSTRUMENT_COLUMNS, finding_columns=FINDING_COLUMNS, hid=heading_id,
             cite=self.citer.cite, cite_page=self.citer.page, STYLES=STYLES,
+            answer_rank=lambda answer: ANSWER_RANK.get(answer, 0), romanize=romanize,
         )
 
     # --- links ---------------------------------------------------------------------------
@@ -127,7 +131,9 @@ class Renderer:
         for dimension in kb.dimensions:
             page = f"compare/{dimension.id}.md"
             out[page] = self._render("compare.md.j2", page, dimension=dimension)
-        out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md")
+        default = [kb.instrument(i) for i in self.options.headline] or kb.instruments[:3]
+        out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md", default=default,
+                                               default_ids=[i.id for i in default])
         all_years = views.years(kb, self.options.first_gap_year, self.options.edition or "2026-12-31")
         out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years),
                                             all_years=all_years)

@@ -1,0 +1,52 @@
+// Sorting (the vendored tablesort library) and filtering for the knowledge base's matrices.
+// Rows carry their facets as data attributes (data-jurisdiction, data-type, data-force,
+// data-status, data-answers, data-states); each filter form names its table in data-table.
+(function () {
+  function setUp() {
+    document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {
+      if (table.dataset.kbReady || !window.Tablesort) return;
+      table.dataset.kbReady = "1";
+      // Once sorted by another column, the jurisdiction group lines no longer mean anything.
+      table.addEventListener("afterSort", function () {
+        table.querySelectorAll("tr.kb-group-start").forEach(function (row) { row.classList.remove("kb-group-start"); });
+      });
+      new window.Tablesort(table);
+    });
+    document.querySelectorAll("form.kb-filters").forEach(function (form) {
+      if (form.dataset.kbReady) return;
+      var table = document.getElementById(form.dataset.table);
+      if (!table) return;
+      form.dataset.kbReady = "1";
+      form.hidden = false;
+      var apply = function () {
+        var wanted = {};
+        form.querySelectorAll("select").forEach(function (select) {
+          if (select.value) wanted[select.name] = select.value;
+        });
+        var rows = table.tBodies[0].rows, shown = 0;
+        for (var i = 0; i < rows.length; i++) {
+          var row = rows[i], keep = true;
+          for (var name in wanted) {
+            var value = row.dataset[name] || "";
+            var ok = (name === "answers" || name === "states")
+              ? value.split(" ").indexOf(wanted[name]) !== -1
+              : value === wanted[name];
+            if (!ok) { keep = false; break; }
+          }
+          row.hidden = !keep;
+          if (keep) shown++;
+        }
+        var count = form.querySelector(".kb-filter-count");
+        if (count) count.textContent = shown + " of " + rows.length + " rows shown";
+      };
+      form.addEventListener("change", apply);
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      apply();
+    });
+  }
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(setUp);
+  } else {
+    document.addEventListener("DOMContentLoaded", setUp);
+  }
+})();

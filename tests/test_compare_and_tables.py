@@ -1,0 +1,168 @@
+"""Compare anything: the side-by-side chooser with a shareable address, and sorting and filtering
+of every matrix, in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conftest import DATA, ROOT, TODAY
+from kb.load import load
+from test_browser import FLAGS, browser, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+KB = load(DATA, TODAY)
+SEEDS = ["cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures", "us-eop-2014-big-data-report"]
+
+
+def _ids(page) -> list[str]:
+    return parse_qs(urlparse(page.url).query).get("ids", [""])[0].split(",")
+
+
+def _columns(page) -> list[str]:
+    return [a.get_attribute("href").rstrip("/").split("/")[-1]
+            for a in page.locator("#side-by-side thead th a").all()]
+
+
+def test_without_script_the_page_shows_the_seed_comparison(browser, site_url):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}/compare/")
+    assert _columns(page) == SEEDS
+    assert page.locator("#side-by-side tbody tr:not(.kb-group)").count() == len(KB.questions)
+    assert page.locator("form.kb-chooser").is_hidden()
+    context.close()
+
+
+def test_choosing_instruments_updates_the_table_and_the_address(page, site_url):  # noqa: F811
+    page.goto(f"{site_url}/compare/")
+    page.wait_for_selector("form.kb-chooser:not([hidden])")
+    assert _columns(page) == SEEDS
+    page.check('input[value="cn-npcsc-2021-personal-information-protection-law"]')
+    assert _ids(page) == SEEDS + ["cn-npcsc-2021-personal-information-protection-law"]
+    assert _columns(page) == SEEDS + ["cn-npcsc-2021-personal-information-protection-law"]
+    page.uncheck('input[value="us-eop-2014-big-data-report"]')
+    chosen = ["cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures",
+              "cn-npcsc-2021-personal-information-protection-law"]
+    assert _ids(page) == chosen
+    # A fifth choice is refused with a message, not silently dropped.
+    page.check('input[value="us-congress-1974-privacy-act"]')
+    page.click('input[value="us-ca-voters-2020-cpra"]')  # refused: the box stays unticked
+    assert "At most 4 instruments" in page.locator(".kb-compare-message").inner_text()
+    assert len(_ids(page)) == 4
+    assert not page.locator('input[value="us-ca-voters-2020-cpra"]').is_checked()
+    # Reloading the address shows the same comparison; cells link to the provisions they cite.
+    page.reload()
+    page.wait_for_selector("form.kb-chooser:not([hidden])")
+    assert _columns(page) == chosen + ["us-congress-1974-privacy-act"]
+    link = page.locator('#side-by-side a.kb-cite[href$="cn-npcsc-2021-personal-information-protection-law/#art-14"]').first
+    assert link.count() == 1
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("ids, message, shown", [
+    ("cn-saic-2015-consumer-measures,nope-1,us-eop-2014-big-data-report", "Unknown instrument id: nope-1",
+     ["cn-saic-2015-consumer-measures", "us-eop-2014-big-data-report"]),
+    (",".join(i.id for i in KB.instruments[:6]), "At most 4 instruments", [i.id for i in KB.instruments[:4]]),
+    ("only-unknown", "Unknown instrument id: only-unknown", SEEDS),
+    ("cn-saic-2015-consumer-measures", "Choose at least one more", ["cn-saic-2015-consumer-measures"]),
+])
+def test_shared_links_with_bad_ids_explain_themselves(page, site_url, ids, message, shown):  # noqa: F811
+    page.goto(f"{site_url}/compare/?ids={ids}")
+    page.wait_for_selector("form.kb-chooser:not([hidden])")
+    assert message in page.locator(".kb-compare-message").inner_text()
+    assert _columns(page) == shown
+    assert page.locator("#side-by-side tbody td").count() == len(shown) * len(KB.questions)
+    assert page.errors == []
+
+
+def test_the_comparison_downloads_as_csv_with_citations(page, site_url):  # noqa: F811
+    page.goto(f"{site_url}/compare/?ids=cn-saic-2015-consumer-measures,us-eop-2014-big-data-report")
+    page.wait_for_selector("form.kb-chooser:not([hidden])")
+    with page.expect_download() as download:
+        page.click("button.kb-download-csv")
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 2 * len(KB.questions)
+    saic = next(r for r in rows if r["instrument_id"] == "cn-saic-2015-consumer-measures" and r["question_id"] == "consent.required")
+    assert saic["answer"] == "yes" and saic["cite"] == "Article 11"
+    assert "并经消费者同意" in saic["quote_original"]
+    assert saic["citation"].endswith("art. 11 (China).")
+    assert saic["page"].endswith("/instruments/cn-saic-2015-consumer-measures/#art-11")
+
+
+def test_the_compare_page_fits_a_phone(browser, site_url):  # noqa: F811
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site_url}/compare/?ids=cn-saic-2015-consumer-measures,us-eop-2014-big-data-report,cn-npc-2020-civil-code")
+    page.wait_for_selector("form.kb-chooser:not([hidden])")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def _first_column(page, table: str) -> list[str]:
+    return [t.strip() for t in page.locator(f"#{table} tbody tr:not([hidden]) th").all_inner_texts()]
+
+
+def test_sorting_by_a_column_with_the_keyboard_sets_aria_sort(page, site_url):  # noqa: F811
+    page.goto(f"{site_url}/instruments/")
+    header = page.locator("#instrument-index thead th", has_text="Adopted")
+    header.focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") in ("ascending", "descending")
+    first = header.get_attribute("aria-sort")
+    dates = [t for t in page.locator("#instrument-index tbody td:nth-child(7)").all_inner_texts()]
+    assert dates == sorted(dates, reverse=(first == "descending"))
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") != first
+    dates = [t for t in page.locator("#instrument-index tbody td:nth-child(7)").all_inner_texts()]
+    assert dates == sorted(dates, reverse=(first != "descending"))
+
+
+def test_chinese_titles_sort_by_pinyin(page, site_url):  # noqa: F811
+    page.goto(f"{site_url}/instruments/")
+    header = page.locator("#instrument-index thead th", has_text="Chinese title")
+    header.click()
+    if header.get_attribute("aria-sort") == "descending":
+        header.click()
+    titles = [t for t in page.locator("#instrument-index tbody td:nth-child(2)").all_inner_texts() if t.strip()]
+    from kb.citations import romanize
+    by_title = {i.title.zh: romanize(i.pinyin).lower() for i in KB.instruments if i.title.zh}
+    keys = [by_title[t.strip()] for t in titles]
+    assert keys == sorted(keys)
+
+
+def test_filters_narrow_every_matrix(page, site_url):  # noqa: F811
+    page.goto(f"{site_url}/compare/consent/")
+    form = page.locator('form.kb-filters[data-table="matrix-consent"]')
+    assert form.is_visible()
+    form.locator('select[name="jurisdiction"]').select_option("CN")
+    shown = page.locator("#matrix-consent tbody tr:not([hidden])").count()
+    assert shown == sum(1 for i in KB.instruments if i.jurisdiction.code == "CN")
+    form.locator('select[name="force"]').select_option("non-binding")
+    assert page.locator("#matrix-consent tbody tr:not([hidden])").count() == sum(
+        1 for i in KB.instruments if i.jurisdiction.code == "CN" and i.legal_force.id == "non-binding")
+    form.locator('select[name="force"]').select_option("")
+    form.locator('select[name="answers"]').select_option("yes")
+    expected = sum(1 for i in KB.instruments if i.jurisdiction.code == "CN"
+                   and any(i.findings[q.id].answer == "yes" for q in KB.questions if q.dimension_id == "consent"))
+    assert page.locator("#matrix-consent tbody tr:not([hidden])").count() == expected
+    assert f"{expected} of {len(KB.instruments)} rows shown" in form.locator("output").inner_text()
+    # The gap views filter by state.
+    page.goto(f"{site_url}/gaps/2015/")
+    state = page.locator('form.kb-filters[data-table="year-cn"] select[name="states"]')
+    state.select_option("open")
+    rows = page.locator("#year-cn tbody tr:not([hidden])")
+    assert rows.count() >= 1
+    assert all("kb-state--open" in (c or "") for c in [r.locator("td").first.get_attribute("class") for r in rows.all()])
+    assert page.errors == []
+
+
+def test_the_vendored_sorting_library_is_the_pinned_npm_package():
+    vendored = ROOT / "docs" / "javascripts" / "vendor" / "tablesort"
+    package = ROOT / "node_modules" / "tablesort" / "dist"
+    assert (vendored / "tablesort.min.js").read_bytes() == (package / "tablesort.min.js").read_bytes()
+    assert (vendored / "tablesort.number.min.js").read_bytes() == (package / "sorts" / "tablesort.number.min.js").read_bytes()
