@@ -69,5 +69,9 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.test browser-deps node_modules/.installed format-check
 	$(BIN)/python -m pytest tests
 
+# Performance figures (medians of several runs), not a pass/fail test; see docs/performance.md.
+bench: $(VENV)/.test browser-deps
+	$(BIN)/python -m kb.bench
+
 clean:
 	rm -rf $(SITE) .pytest_cache

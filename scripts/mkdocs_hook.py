@@ -10,9 +10,12 @@ translates between it and MkDocs events:
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -24,6 +27,13 @@ from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.problems import DataError  # noqa: E402
 from kb.render import SiteOptions  # noqa: E402
 from kb.site import generate  # noqa: E402
+
+try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+except ImportError:
+    pass
 
 MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
 _generated = None
@@ -39,12 +49,18 @@ def on_config(config):
         edit_base=kb_extra.get("edit_base", "") or "",
         site_name=config.site_name,
     )
+    started = time.perf_counter()
     try:
         _generated = generate(data_dir, options)
     except DataError as err:
         listing = "\n".join(p.format() for p in err.problems)
         raise PluginError(f"the data in {data_dir} has {len(err.problems)} problem(s):\n{listing}") from None
     config.extra["kb_edition"] = _generated.renderer.options.edition
+    if os.environ.get("KB_TIMINGS"):  # `make bench` reads how long our own part took
+        timings = Path(os.environ["KB_TIMINGS"])
+        figures = json.loads(timings.read_text()) if timings.exists() else {}
+        figures["generate_s"] = time.perf_counter() - started
+        timings.write_text(json.dumps(figures))
     return config
 
 
@@ -81,3 +97,9 @@ def on_page_markdown(markdown, page, config, files):
 def on_post_page(output, page, config):
     head = _generated.renderer.head(page.file.src_uri, config.site_url or "")
     return output.replace("</head>", head + "</head>", 1) if head else output
+
+
+def on_serve(server, config, builder):
+    # Rebuild when a record changes, also for `make serve DATA=elsewhere`.
+    server.watch(str(Path(os.environ.get("KB_DATA") or Path(config.config_file_path).parent / "data")))
+    return server

@@ -130,3 +130,29 @@ def test_editions_must_be_listed_oldest_first(data_copy):
     path.write_text(text, encoding="utf-8")
     problems = check(data_copy, TODAY)
     assert [(Path(p.path).name, p.code) for p in problems] == [("editions.yaml", "KB036")]
+
+
+def test_the_fast_schema_check_rejects_whatever_jsonschema_rejects(data_copy):
+    """The compiled twin of the schema must never let through a record jsonschema would refuse."""
+    import fastjsonschema
+    from kb.load import _terms
+    from kb.schema import SchemaSet
+    from kb.yamlsafe import parse_file
+
+    vocab, _ = parse_file(data_copy / "vocabularies.yaml", "v")
+    jurisdictions, _ = parse_file(data_copy / "jurisdictions.yaml", "j")
+    schemas = SchemaSet(_terms(vocab, jurisdictions))
+    checked = 0
+    for fixture in INVALID:
+        doc, problems = parse_file(fixture, fixture.name)
+        if doc is None:
+            continue
+        full = list(schemas.validators["instrument"].iter_errors(doc.data))
+        if full:
+            checked += 1
+            try:
+                schemas.fast["instrument"](doc.data)
+                raise AssertionError(f"{fixture.name}: the fast check accepted a record jsonschema rejects")
+            except fastjsonschema.JsonSchemaException:
+                pass
+    assert checked >= 8

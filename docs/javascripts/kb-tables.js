@@ -2,7 +2,26 @@
 // Rows carry their facets as data attributes (data-jurisdiction, data-type, data-force,
 // data-status, data-answers, data-states); each filter form names its table in data-table.
 (function () {
+  // Big matrices hold their first rows in the page and the rest in a JSON file of rendered rows
+  // beside it (made and escaped by the generator): append them, then sort and filter them all.
+  function loadRows(done) {
+    var tables = document.querySelectorAll("table[data-kb-rows]:not([data-kb-loaded])");
+    var pending = tables.length;
+    if (!pending) return done();
+    tables.forEach(function (table) {
+      table.setAttribute("data-kb-loaded", "1");
+      fetch(new URL(table.dataset.kbRows, window.location.href)).then(function (r) { return r.json(); })
+        .then(function (rows) { table.tBodies[0].insertAdjacentHTML("beforeend", rows.join("")); })
+        .catch(function () { /* the first rows stay; the downloads hold all of them */ })
+        .then(function () { if (--pending === 0) done(); });
+    });
+  }
+
   function setUp() {
+    loadRows(wire);
+  }
+
+  function wire() {
     document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {
       if (table.dataset.kbReady || !window.Tablesort) return;
       table.dataset.kbReady = "1";

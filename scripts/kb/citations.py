@@ -106,10 +106,15 @@ class Citer:
                            month_year=month_year, romanize=romanize)
         env.globals.update(kind=kind, pinpoint=pinpoint, PROJECT=PROJECT)
         self.modules = {style: env.get_template(f"{style}.j2").module for style in STYLES}
+        self._cache: dict[tuple, dict[str, str]] = {}
 
     def cite(self, instrument: Instrument, provision: Provision | None = None) -> dict[str, str]:
-        """The instrument (or one of its provisions) in every style."""
-        return {style: _tidy(str(self.modules[style].instrument(instrument, provision))) for style in STYLES}
+        """The instrument (or one of its provisions) in every style (computed once, then reused)."""
+        key = (instrument.id, provision.id if provision else None)
+        if key not in self._cache:
+            self._cache[key] = {style: _tidy(str(self.modules[style].instrument(instrument, provision)))
+                                for style in STYLES}
+        return self._cache[key]
 
     def page(self, instrument_or_title, path: str) -> str:
         """The page itself as a source; the URL and access date are filled in by the reader's browser."""

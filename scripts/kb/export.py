@@ -113,8 +113,8 @@ def _instrument_json(i: Instrument, citer=None) -> dict:
     return document
 
 
-def kb_json(kb: KnowledgeBase, edition: str = "") -> bytes:
-    citer = Citer(kb, edition)
+def kb_json(kb: KnowledgeBase, edition: str = "", citer: Citer | None = None) -> bytes:
+    citer = citer or Citer(kb, edition)
     document = {
         "edition": edition,
         "framework": [
@@ -144,10 +144,10 @@ def kb_json(kb: KnowledgeBase, edition: str = "") -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def downloads(kb: KnowledgeBase, edition: str = "") -> dict[str, bytes]:
+def downloads(kb: KnowledgeBase, edition: str = "", citer: Citer | None = None) -> dict[str, bytes]:
     """Files for site/downloads/, by name."""
     return {
         "instruments.csv": instruments_csv(kb),
         "findings.csv": findings_csv(kb),
-        "kb.json": kb_json(kb, edition),
+        "kb.json": kb_json(kb, edition, citer),
     }

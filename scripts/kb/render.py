@@ -11,8 +11,10 @@ heading, so a contributor's ``<script>`` or ``[link](javascript:...)`` shows as 
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,8 @@ class SiteOptions:
     site_name: str = "Privacy Law Compared"
     edition: str = ""
     first_gap_year: int = 2012  # the year-by-year gap pages start here (the 2012 Decision)
+    static_rows: int = 60  # rows a matrix page holds at most; the rest load from a JSON file beside it
+    static_rows_bytes: int = 90_000  # ... and at most this much HTML of rows
 
 
 def page_url(path: str) -> str:
@@ -67,6 +71,7 @@ def page_url(path: str) -> str:
     return path[: -len(".md")] + "/"
 
 
+@lru_cache(maxsize=65536)
 def relative(from_page: str, target: str) -> str:
     """Relative link from the page built from ``from_page`` to site path ``target``."""
     base = page_url(from_page) or "."
@@ -97,6 +102,7 @@ class Renderer:
         self.env.filters["md"] = md
         self.citer = Citer(kb, options.edition)
         self._by_id = {i.id: i for i in kb.instruments}
+        self.assets: dict[str, bytes] = {}  # files pages need beside them (rows of big matrices)
         self.env.globals.update(
             kb=kb, options=options, answer_term=kb.answer, page_url_of=self.instrument_path,
             instrument_columns=INSTRUMENT_COLUMNS, finding_columns=FINDING_COLUMNS, hid=heading_id,
@@ -120,23 +126,61 @@ class Renderer:
             page=page, link=link, cite_link=cite_link, **context
         )
 
+    def matrix(self, page: str, row: str, instruments: list[Instrument], limit: int | None = None, **arguments) -> dict:
+        """Rows of a sortable matrix: the first ones in the page, the rest in rows.json beside it.
+
+        Keeps pages light however many instruments there are (a few hundred rows of cells with
+        citations would be megabytes); the table script appends the rest, and every row is also
+        in the CSV and JSON downloads.
+        """
+        module = self.env.get_template("_rows.j2").make_module(vars={
+            "link": lambda target: relative(page, target),
+            "cite_link": lambda i, p: relative(page, f"instruments/{i.id}/#{p.id}"),
+            "page": page,
+        })
+        macro = getattr(module, row)
+        order = {code: n for n, code in enumerate(self.kb.jurisdictions)}
+        rendered, previous = [], None
+        for instrument in instruments:
+            group = order[instrument.jurisdiction.code]
+            rendered.append(str(macro(instrument, group=group, first=group != previous, **arguments)).strip())
+            previous = group
+        # Hold rows in the page up to a byte budget (pages stay well under 150 KB), at least a few.
+        limit = limit or self.options.static_rows
+        budget, used = self.options.static_rows_bytes, 0
+        for n, html in enumerate(rendered[:limit]):
+            used += len(html.encode("utf-8"))
+            if used > budget and n >= 10:
+                limit = n
+                break
+        rows_url = ""
+        if len(rendered) > limit:
+            folder = page_url(page)
+            self.assets[f"{folder}rows.json"] = json.dumps(rendered[limit:], ensure_ascii=False).encode("utf-8")
+            rows_url = "rows.json"
+        return {"rows": Markup("\n".join(rendered[:limit])), "total": len(rendered),
+                "shown": min(limit, len(rendered)), "rows_url": rows_url}
+
     # --- pages ---------------------------------------------------------------------------
     def pages(self) -> dict[str, str]:
         kb = self.kb
         out: dict[str, str] = {}
-        out["instruments/index.md"] = self._render("instruments_index.md.j2", "instruments/index.md")
+        out["instruments/index.md"] = self._render("instruments_index.md.j2", "instruments/index.md",
+                                                   matrix=self.matrix("instruments/index.md", "index_row", kb.instruments))
         for instrument in kb.instruments:
             page = f"instruments/{instrument.id}.md"
             out[page] = self._render("instrument.md.j2", page, i=instrument, edit_url=self.edit_url(instrument, page))
         for dimension in kb.dimensions:
             page = f"compare/{dimension.id}.md"
-            out[page] = self._render("compare.md.j2", page, dimension=dimension)
+            out[page] = self._render("compare.md.j2", page, dimension=dimension,
+                                     matrix=self.matrix(page, "compare_row", kb.instruments, dimension=dimension))
         default = [kb.instrument(i) for i in self.options.headline] or kb.instruments[:3]
         out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md", default=default,
                                                default_ids=[i.id for i in default])
         all_years = views.years(kb, self.options.first_gap_year, self.options.edition or "2026-12-31")
         out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years),
-                                            all_years=all_years)
+                                            all_years=all_years,
+                                            matrix=self.matrix("gaps/index.md", "gaps_row", kb.instruments))
         for year in all_years:
             page = f"gaps/{year}.md"
             out[page] = self._render("gaps_year.md.j2", page, year=year, all_years=all_years,
@@ -145,8 +189,9 @@ class Renderer:
                                                 svg=timeline_svg(kb, self.options.edition, relative_to="timeline/index.md"))
         for jurisdiction in kb.jurisdictions.values():
             page = f"jurisdictions/{jurisdiction.slug}.md"
-            out[page] = self._render("jurisdiction.md.j2", page, j=jurisdiction,
-                                     own=[i for i in kb.instruments if i.jurisdiction.code == jurisdiction.code],
+            own = [i for i in kb.instruments if i.jurisdiction.code == jurisdiction.code]
+            out[page] = self._render("jurisdiction.md.j2", page, j=jurisdiction, own=own,
+                                     matrix=self.matrix(page, "index_row", own),
                                      today=views.as_of(kb, jurisdiction, f"{all_years[-1]}-12-31"),
                                      latest_year=all_years[-1])
         out["bodies/index.md"] = self._render("bodies_index.md.j2", "bodies/index.md")

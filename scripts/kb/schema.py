@@ -13,6 +13,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -46,6 +47,28 @@ def filled_schemas(terms: dict[str, list[str]]) -> dict[str, dict]:
     return {name: _fill_vocabularies(copy.deepcopy(raw_schema(name)), terms) for name in SCHEMA_NAMES}
 
 
+def _inline(node, schemas: dict[str, dict], current: str):
+    """Replace every $ref by the schema it points to (ours are not recursive).
+
+    Resolving references is most of jsonschema's work on a record; doing it once here makes
+    validating thousands of records several times faster, with the same rules and messages.
+    """
+    if isinstance(node, list):
+        return [_inline(item, schemas, current) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target, _, pointer = node["$ref"].partition("#")
+        name = target.removesuffix(".schema.json") if target else current
+        resolved = schemas[name]
+        for part in pointer.strip("/").split("/"):
+            if part:
+                resolved = resolved[part]
+        merged = {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline(merged, schemas, name)
+    return {key: (value if key == "$defs" else _inline(value, schemas, current)) for key, value in node.items()}
+
+
 class SchemaSet:
     def __init__(self, terms: dict[str, list[str]]):
         self.schemas = filled_schemas(terms)
@@ -53,11 +76,19 @@ class SchemaSet:
             (SCHEMA_BASE + f"{name}.schema.json", Resource.from_contents(schema))
             for name, schema in self.schemas.items()
         )
-        self.validators = {
-            name: Draft202012Validator(schema, registry=registry) for name, schema in self.schemas.items()
-        }
+        inlined = {name: _inline(schema, self.schemas, name) for name, schema in self.schemas.items()}
+        self.validators = {name: Draft202012Validator(schema, registry=registry) for name, schema in inlined.items()}
+        # A compiled twin of each schema answers "valid?" several times faster; only a record it
+        # rejects goes through jsonschema, which explains every error. Same schema, same rules.
+        self.fast = {name: fastjsonschema.compile({k: v for k, v in schema.items() if k not in ("$schema", "$id")})
+                     for name, schema in inlined.items() if name != "common"}
 
     def check(self, doc: Document, schema_name: str) -> list[Problem]:
+        try:
+            self.fast[schema_name](doc.data)
+            return []
+        except fastjsonschema.JsonSchemaException:
+            pass
         validator = self.validators[schema_name]
         return flatten([_to_problem(doc, error) for error in validator.iter_errors(doc.data)])
 

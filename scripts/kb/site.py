@@ -31,14 +31,20 @@ def edition_of(kb: KnowledgeBase) -> str:
     return kb.edition
 
 
+# The command line validates the data before it builds; it leaves the model here so that the
+# MkDocs hook, running in the same process, does not read and check every file a second time.
+preloaded: dict[Path, KnowledgeBase] = {}
+
+
 def generate(data_dir: Path, options: SiteOptions, today: dt.date | None = None) -> Generated:
-    data_dir = Path(data_dir)
-    kb = load(data_dir, today)
+    data_dir = Path(data_dir).resolve()
+    kb = preloaded.pop(data_dir, None) or load(data_dir, today)
     if not options.edition:
         options = SiteOptions(**{**options.__dict__, "edition": edition_of(kb)})
     renderer = Renderer(kb, options)
     assets: dict[str, bytes] = {
-        f"downloads/{name}": content for name, content in export.downloads(kb, options.edition).items()
+        f"downloads/{name}": content
+        for name, content in export.downloads(kb, options.edition, renderer.citer).items()
     }
     instruments = kb.instruments
     assets["downloads/citations.json"] = citations.csl_json(instruments)
@@ -57,4 +63,6 @@ def generate(data_dir: Path, options: SiteOptions, today: dt.date | None = None)
     terms["jurisdiction"] = list(kb.jurisdictions)
     for name, schema in filled_schemas(terms).items():
         assets[f"schema/{name}.schema.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return Generated(kb, renderer, renderer.pages(), assets)
+    pages = renderer.pages()
+    assets.update(renderer.assets)
+    return Generated(kb, renderer, pages, assets)

@@ -53,6 +53,9 @@ class _Scale:
         return ([int(self.first) + 1] if self.broken else []) + late
 
 
+LABELLED_LANE_LIMIT = 60  # a lane with more instruments draws dots only (titles on hover, and the list)
+
+
 def _labels(instrument: Instrument) -> list[str]:
     lines = [f"{instrument.short_title}"]
     if instrument.title.zh:
@@ -74,8 +77,12 @@ def timeline_svg(kb: KnowledgeBase, edition: str, relative_to: str) -> Markup:
     for jurisdiction, members in lanes:
         rows: list[list[tuple[float, float]]] = []  # occupied label spans in each row
         placed = []
+        labelled = len(members) <= LABELLED_LANE_LIMIT
         for instrument in sorted(members, key=lambda i: i.adopted):
             x = scale.x(_fraction(instrument.adopted))
+            if not labelled:
+                placed.append((instrument, x, None, False))
+                continue
             width = max(_text_width(line, 11) for line in _labels(instrument)) + 6
             # Labels run right of the dot, or left of it near the right edge of the chart.
             flip = x + width > WIDTH - RIGHT
@@ -96,6 +103,11 @@ def timeline_svg(kb: KnowledgeBase, edition: str, relative_to: str) -> Markup:
             parts.append(f'<text x="8" y="{axis + 20:.0f}" font-size="12" lang="zh-Hans">{escape(jurisdiction.name.zh)}</text>')
         parts.append(f'<line x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}" class="kb-axis"/>')
         for instrument, x, n, flip in placed:
+            if n is None:  # dots only
+                href = posixpath.relpath(f"instruments/{instrument.id}/", base or ".") + "/"
+                parts.append(f'<a href="{escape(href)}"><title>{escape(instrument.short_title)} ({escape(instrument.adopted)})</title>'
+                             f'<circle cx="{x:.1f}" cy="{axis}" r="4" class="{"kb-dot" if instrument.legal_force.id == "binding" else "kb-dot kb-dot--hollow"}"/></a>')
+                continue
             label_y = axis + 22 + n * ROW
             href = posixpath.relpath(f"instruments/{instrument.id}/", base or ".") + "/"
             binding = instrument.legal_force.id == "binding"

@@ -1,0 +1,209 @@
+"""`make bench`: how the real pipeline scales, measured, not asserted.
+
+Synthesises data sets by cloning the bundled records under new ids (so every clone is as rich as
+a real record), runs the real build on each size several times and prints the median figures,
+one line per size, plus the ratios the project targets. It also times a `make serve`-style
+rebuild after editing one YAML file at the bundled size, and a reader's first view of a
+comparison page in headless Chromium. Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+
+
+def synthesise(target: Path, size: int) -> Path:
+    """A data folder with `size` instruments: the bundled ones, then clones of them."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(DATA, target)
+    originals = sorted((DATA / "instruments").glob("*.yaml"))
+    n = 0
+    while len(list((target / "instruments").glob("*.yaml"))) < size:
+        source = originals[n % len(originals)]
+        clone_id = f"{source.stem}-clone-{n:04d}"
+        text = source.read_text(encoding="utf-8")
+        text = re.sub(r"^id: .*$", f"id: {clone_id}", text, count=1, flags=re.MULTILINE)
+        (target / "instruments" / f"{clone_id}.yaml").write_text(text, encoding="utf-8")
+        n += 1
+    for extra in sorted((target / "instruments").glob("*.yaml"))[size:]:
+        extra.unlink()
+    return target
+
+
+def _env(timings: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1",
+            "KB_TIMINGS": str(timings)}
+
+
+def build_once(data: Path, site: Path) -> dict:
+    timings = site.parent / "timings.json"
+    timings.unlink(missing_ok=True)
+    command = [sys.executable, "-c",
+               "import resource, subprocess, sys, time, json;"
+               "t = time.perf_counter();"
+               f"rc = subprocess.call([sys.executable, '-m', 'kb', 'build', '--data', {str(data)!r}, '--site', {str(site)!r}],"
+               " stdout=subprocess.DEVNULL);"
+               "print(json.dumps({'rc': rc, 'total_s': time.perf_counter() - t,"
+               " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"]
+    result = subprocess.run(command, env=_env(timings), capture_output=True, text=True, check=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if figures["rc"] != 0:
+        raise SystemExit(f"the build of {data} failed")
+    inner = json.loads(timings.read_text()) if timings.exists() else {}
+    pages = list(site.rglob("*.html"))
+    sizes = {p: p.stat().st_size for p in pages}
+    matrices = {p for p in pages if "/compare/" in str(p) or p.parent.name in ("gaps", "instruments") and p.name == "index.html"}
+    figures.update(
+        validate_s=inner.get("validate_s", 0.0),
+        generate_s=inner.get("generate_s", 0.0),
+        site_mb=sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6,
+        largest_page_kb=max(sizes.values()) / 1024,
+        largest_other_page_kb=max((s for p, s in sizes.items() if p not in matrices), default=0) / 1024,
+    )
+    figures["mkdocs_s"] = figures["total_s"] - figures["validate_s"] - figures["generate_s"]
+    return figures
+
+
+def median_build(data: Path, runs: int) -> dict:
+    results = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="kb-bench-site-") as tmp:
+            results.append(build_once(data, Path(tmp) / "site"))
+    return {key: statistics.median(r[key] for r in results) for key in results[0] if key != "rc"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def serve_rebuild(runs: int) -> float:
+    """Seconds from saving a YAML edit to `mkdocs serve` serving the changed page (median)."""
+    with tempfile.TemporaryDirectory(prefix="kb-bench-serve-") as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(DATA, data)
+        port = _free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "KB_DATA": str(data)}
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "--dev-addr",
+                                   f"127.0.0.1:{port}", "--config-file", str(ROOT / "mkdocs.yml")],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/instruments/cn-saic-2015-consumer-measures/"
+        try:
+            deadline = time.time() + 120
+            while _fetch(url) is None and time.time() < deadline:
+                time.sleep(0.2)
+            record = data / "instruments" / "cn-saic-2015-consumer-measures.yaml"
+            original = record.read_text(encoding="utf-8")
+            times = []
+            for n in range(runs):
+                marker = f"Benchmark edit {n}"
+                record.write_text(original.replace("short_title: SAIC Consumer Measures (2015)",
+                                                   f"short_title: {marker}"), encoding="utf-8")
+                start = time.perf_counter()
+                while marker not in (_fetch(url) or "") and time.perf_counter() - start < 60:
+                    time.sleep(0.05)
+                times.append(time.perf_counter() - start)
+                time.sleep(1.5)  # let the watcher settle before the next edit
+            record.write_text(original, encoding="utf-8")
+            return statistics.median(times)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def first_view(runs: int) -> float | None:
+    """Seconds until a reader sees the consent comparison (load event) in headless Chromium."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not chromium:
+        return None
+    import functools
+    import http.server
+    import threading
+
+    with tempfile.TemporaryDirectory(prefix="kb-bench-view-") as tmp:
+        site = Path(tmp) / "site"
+        subprocess.run([sys.executable, "-m", "kb", "build", "--site", str(site)], env=_env(Path(tmp) / "t.json"),
+                       stdout=subprocess.DEVNULL, check=True, cwd=ROOT)
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/compare/consent/"
+        times = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+            for _ in range(runs):
+                context = browser.new_context()
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(url, wait_until="load")
+                times.append(time.perf_counter() - start)
+                context.close()
+            browser.close()
+        server.shutdown()
+        return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--runs", type=int, default=3, help="builds per size; the median is printed")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="kb-bench-data-") as tmp:
+        for size in sizes:
+            data = synthesise(Path(tmp) / f"data-{size}", size)
+            rows[size] = median_build(data, args.runs)
+            r = rows[size]
+            print(f"instruments={size} validate_s={r['validate_s']:.2f} generate_s={r['generate_s']:.2f} "
+                  f"mkdocs_s={r['mkdocs_s']:.2f} total_s={r['total_s']:.2f} site_mb={r['site_mb']:.1f} "
+                  f"largest_page_kb={r['largest_page_kb']:.0f} largest_other_page_kb={r['largest_other_page_kb']:.0f} "
+                  f"peak_rss_mb={r['peak_rss_mb']:.0f} "
+                  f"own_share={(r['validate_s'] + r['generate_s']) / r['total_s']:.1%}", flush=True)
+    if len(sizes) >= 2:
+        small, large = rows[sizes[0]], rows[sizes[-1]]
+        print(f"ratio total_s({sizes[-1]})/total_s({sizes[0]})={large['total_s'] / small['total_s']:.1f} "
+              f"(size ratio {sizes[-1] / sizes[0]:.0f})")
+    print(f"serve_rebuild_s={serve_rebuild(args.runs):.2f} (bundled data, one YAML edit, median of {args.runs})", flush=True)
+    view = first_view(5)
+    print(f"first_view_compare_s={view:.2f} (headless Chromium, /compare/consent/, median of 5)" if view is not None
+          else "first_view_compare_s=n/a (Chromium or Playwright missing)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
