@@ -163,6 +163,19 @@
         byId[i.id] = i;
       });
       var form = root.querySelector(".kb-chooser");
+      var fieldset = form.querySelector("fieldset");
+      if (!fieldset.querySelector("input[name=ids]")) {
+        // Many instruments: the page does not carry the list; build it from the data.
+        json.jurisdictions.forEach(function (j) {
+          var members = json.instruments.filter(function (i) { return i.jurisdiction === j.code; });
+          if (!members.length) return;
+          var group = el("div", { className: "kb-chooser-group" }, [el("p", { className: "kb-chooser-title", text: j.name.en })]);
+          members.forEach(function (i) {
+            group.appendChild(el("label", {}, [el("input", { type: "checkbox", name: "ids", value: i.id }), " " + i.short_title]));
+          });
+          fieldset.appendChild(group);
+        });
+      }
       form.hidden = false;
       form.addEventListener("change", function (event) {
         var box = event.target, max = parseInt(root.dataset.max, 10);

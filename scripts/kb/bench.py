@@ -109,10 +109,10 @@ def serve_rebuild(runs: int) -> float:
         shutil.copytree(DATA, data)
         port = _free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "KB_DATA": str(data)}
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "--dev-addr",
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
                                    f"127.0.0.1:{port}", "--config-file", str(ROOT / "mkdocs.yml")],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}/instruments/cn-saic-2015-consumer-measures/"
+        url = f"http://127.0.0.1:{port}/compare/consent/"  # the edited short title shows in this table
         try:
             deadline = time.time() + 120
             while _fetch(url) is None and time.time() < deadline:

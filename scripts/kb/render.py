@@ -126,7 +126,8 @@ class Renderer:
             page=page, link=link, cite_link=cite_link, **context
         )
 
-    def matrix(self, page: str, row: str, instruments: list[Instrument], limit: int | None = None, **arguments) -> dict:
+    def matrix(self, page: str, row: str, instruments: list[Instrument], limit: int | None = None,
+               budget: int | None = None, **arguments) -> dict:
         """Rows of a sortable matrix: the first ones in the page, the rest in rows.json beside it.
 
         Keeps pages light however many instruments there are (a few hundred rows of cells with
@@ -147,7 +148,7 @@ class Renderer:
             previous = group
         # Hold rows in the page up to a byte budget (pages stay well under 150 KB), at least a few.
         limit = limit or self.options.static_rows
-        budget, used = self.options.static_rows_bytes, 0
+        budget, used = budget or self.options.static_rows_bytes, 0
         for n, html in enumerate(rendered[:limit]):
             used += len(html.encode("utf-8"))
             if used > budget and n >= 10:
@@ -176,17 +177,18 @@ class Renderer:
                                      matrix=self.matrix(page, "compare_row", kb.instruments, dimension=dimension))
         default = [kb.instrument(i) for i in self.options.headline] or kb.instruments[:3]
         out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md", default=default,
-                                               default_ids=[i.id for i in default])
+                                               default_ids=[i.id for i in default], chooser_limit=80)
         all_years = views.years(kb, self.options.first_gap_year, self.options.edition or "2026-12-31")
         out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years),
                                             all_years=all_years,
-                                            matrix=self.matrix("gaps/index.md", "gaps_row", kb.instruments))
+                                            matrix=self.matrix("gaps/index.md", "gaps_row", kb.instruments, budget=40_000))
         for year in all_years:
             page = f"gaps/{year}.md"
             out[page] = self._render("gaps_year.md.j2", page, year=year, all_years=all_years,
                                      views=self.year_view(year))
         out["timeline/index.md"] = self._render("timeline.md.j2", "timeline/index.md",
-                                                svg=timeline_svg(kb, self.options.edition, relative_to="timeline/index.md"))
+                                                svg=timeline_svg(kb, self.options.edition, relative_to="timeline/index.md"),
+                                                list_limit=300)
         for jurisdiction in kb.jurisdictions.values():
             page = f"jurisdictions/{jurisdiction.slug}.md"
             own = [i for i in kb.instruments if i.jurisdiction.code == jurisdiction.code]

@@ -53,7 +53,7 @@ class _Scale:
         return ([int(self.first) + 1] if self.broken else []) + late
 
 
-LABELLED_LANE_LIMIT = 60  # a lane with more instruments draws dots only (titles on hover, and the list)
+LABELLED_LANE_LIMIT = 60  # a lane with more instruments draws a bar per year (counts on hover)
 
 
 def _labels(instrument: Instrument) -> list[str]:
@@ -78,11 +78,26 @@ def timeline_svg(kb: KnowledgeBase, edition: str, relative_to: str) -> Markup:
         rows: list[list[tuple[float, float]]] = []  # occupied label spans in each row
         placed = []
         labelled = len(members) <= LABELLED_LANE_LIMIT
+        if not labelled:
+            # Too many to label: one bar per year, as tall as the number of instruments adopted.
+            per_year: dict[int, int] = {}
+            for instrument in members:
+                per_year[int(instrument.adopted[:4])] = per_year.get(int(instrument.adopted[:4]), 0) + 1
+            tallest = max(per_year.values())
+            height = 30 + 3 * ROW
+            axis = y + 12
+            parts.append(f'<g class="kb-lane"><text x="8" y="{axis + 4:.0f}" font-weight="700" font-size="13">'
+                         f'{escape(jurisdiction.name.en)}</text>')
+            for year, count in sorted(per_year.items()):
+                x = scale.x(year + 0.5)
+                bar = 8 + (3 * ROW - 16) * count / tallest
+                parts.append(f'<rect x="{x - 2:.1f}" y="{axis + 3 * ROW - bar:.1f}" width="4" height="{bar:.1f}" class="kb-bar">'
+                             f'<title>{year}: {count} instrument{"s" if count > 1 else ""}</title></rect>')
+            parts.append(f'<line x1="{LEFT}" y1="{axis + 3 * ROW}" x2="{WIDTH - RIGHT}" y2="{axis + 3 * ROW}" class="kb-axis"/></g>')
+            y += height + 20
+            continue
         for instrument in sorted(members, key=lambda i: i.adopted):
             x = scale.x(_fraction(instrument.adopted))
-            if not labelled:
-                placed.append((instrument, x, None, False))
-                continue
             width = max(_text_width(line, 11) for line in _labels(instrument)) + 6
             # Labels run right of the dot, or left of it near the right edge of the chart.
             flip = x + width > WIDTH - RIGHT
@@ -103,11 +118,6 @@ def timeline_svg(kb: KnowledgeBase, edition: str, relative_to: str) -> Markup:
             parts.append(f'<text x="8" y="{axis + 20:.0f}" font-size="12" lang="zh-Hans">{escape(jurisdiction.name.zh)}</text>')
         parts.append(f'<line x1="{LEFT}" y1="{axis}" x2="{WIDTH - RIGHT}" y2="{axis}" class="kb-axis"/>')
         for instrument, x, n, flip in placed:
-            if n is None:  # dots only
-                href = posixpath.relpath(f"instruments/{instrument.id}/", base or ".") + "/"
-                parts.append(f'<a href="{escape(href)}"><title>{escape(instrument.short_title)} ({escape(instrument.adopted)})</title>'
-                             f'<circle cx="{x:.1f}" cy="{axis}" r="4" class="{"kb-dot" if instrument.legal_force.id == "binding" else "kb-dot kb-dot--hollow"}"/></a>')
-                continue
             label_y = axis + 22 + n * ROW
             href = posixpath.relpath(f"instruments/{instrument.id}/", base or ".") + "/"
             binding = instrument.legal_force.id == "binding"
