@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .schema import raw_schema
+from .schema import SCHEMA_NAMES, raw_schema, resolve_ref
 from .yamlsafe import parse_bytes
 
 WIDTH = 100
@@ -43,22 +43,17 @@ def _represent_str(dumper: yaml.SafeDumper, value: str):
 _Dumper.add_representer(str, _represent_str)
 
 
-def _key_order(schema: dict) -> dict:
+def _key_order(name: str) -> dict:
     """For each object in the schema, the order of its keys; nested by key."""
 
+    schemas = {name: raw_schema(name) for name in SCHEMA_NAMES}
+
     def resolve(node, base):
-        while isinstance(node, dict) and "$ref" in node:
-            target, _, pointer = node["$ref"].partition("#")
-            if target:
-                base = raw_schema(target.removesuffix(".schema.json"))
-            node = base
-            for part in pointer.strip("/").split("/"):
-                if part:
-                    node = node[part]
-        return node, base
+        return resolve_ref(node, schemas, base)
 
     def walk(node, base):
         node, base = resolve(node, base)
+        node = node if isinstance(node, dict) else {}
         if not isinstance(node, dict):
             return {}
         if node.get("type") == "array":
@@ -70,7 +65,7 @@ def _key_order(schema: dict) -> dict:
             order["__any__"] = walk(node["additionalProperties"], base)
         return order
 
-    return walk(schema, schema)
+    return walk(schemas[name], name)
 
 
 def _ordered(value, order: dict, question_order: list[str]):
@@ -88,7 +83,7 @@ def _ordered(value, order: dict, question_order: list[str]):
 
 
 def canonical(data: dict, folder: str, question_order: list[str]) -> str:
-    ordered = _ordered(data, _key_order(raw_schema(_SCHEMA_OF[folder])), question_order)
+    ordered = _ordered(data, _key_order(_SCHEMA_OF[folder]), question_order)
     body = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH,
                      default_flow_style=False, indent=2)
     return MODELINE[folder] + "\n" + body

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .schema import resolve_ref
+
 
 @dataclass(frozen=True)
 class Field:
@@ -16,17 +18,7 @@ class Field:
 
 
 def _resolve(node: dict, schemas: dict[str, dict], current: str) -> tuple[dict, str]:
-    """Follow $ref (within a schema or into common.schema.json) and merge the referrer's description."""
-    while "$ref" in node:
-        target, _, pointer = node["$ref"].partition("#")
-        name = target.removesuffix(".schema.json") if target else current
-        resolved = schemas[name]
-        for part in pointer.strip("/").split("/"):
-            if part:
-                resolved = resolved[part]
-        merged = {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
-        node, current = merged, name
-    return node, current
+    return resolve_ref(node, schemas, current)
 
 
 def _form(node: dict) -> str:

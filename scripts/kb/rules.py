@@ -25,22 +25,25 @@ def _list(value) -> list:
 PLACEHOLDER = "REPLACE"
 
 
+def _strings(value, path=()):
+    """Every text value in a record, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+    elif isinstance(value, str):
+        yield path, value
+
+
 def placeholders(doc: Document) -> Iterator[Problem]:
     """Values still holding the template's REPLACE markers, one problem per line."""
     found: dict[int, list[str]] = {}
-
-    def walk(value, path):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, path + (key,))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, path + (index,))
-        elif isinstance(value, str) and PLACEHOLDER in value:
-            yield doc.line_of(path), ".".join(str(p) for p in path if not isinstance(p, int))
-
-    for line, field in walk(doc.data, ()):
-        found.setdefault(line, []).append(field)
+    for path, value in _strings(doc.data):
+        if PLACEHOLDER in value:
+            field = ".".join(str(p) for p in path if not isinstance(p, int))
+            found.setdefault(doc.line_of(path), []).append(field)
     for line, fields in sorted(found.items()):
         yield Problem(doc.path, line, "KB035", f"template placeholder left in {', '.join(fields)}",
                       "fill in the value from the source, or delete the field if it is optional")
@@ -56,18 +59,9 @@ def id_matches_file(doc: Document, stem: str) -> Iterator[Problem]:
 
 def real_dates(doc: Document) -> Iterator[Problem]:
     """Every YYYY-MM-DD string in the record must be a real calendar date."""
-
-    def walk(value, path):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, path + (key,))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, path + (index,))
-        elif isinstance(value, str) and _looks_like_date(value) and parse_date(value) is None:
+    for path, value in _strings(doc.data):
+        if _looks_like_date(value) and parse_date(value) is None:
             yield Problem(doc.path, doc.line_of(path), "KB025", f"'{value}' is not a real date")
-
-    yield from walk(doc.data, ())
 
 
 def _looks_like_date(value: str) -> bool:

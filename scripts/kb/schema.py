@@ -47,6 +47,20 @@ def filled_schemas(terms: dict[str, list[str]]) -> dict[str, dict]:
     return {name: _fill_vocabularies(copy.deepcopy(raw_schema(name)), terms) for name in SCHEMA_NAMES}
 
 
+def resolve_ref(node: dict, schemas: dict[str, dict], current: str) -> tuple[dict, str]:
+    """Follow $ref chains (within a schema or into common.schema.json); the referrer's own keys
+    (a description, say) win over the target's. Returns the node and the schema it lives in."""
+    while isinstance(node, dict) and "$ref" in node:
+        target, _, pointer = node["$ref"].partition("#")
+        name = target.removesuffix(".schema.json") if target else current
+        resolved = schemas[name]
+        for part in pointer.strip("/").split("/"):
+            if part:
+                resolved = resolved[part]
+        node, current = {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}, name
+    return node, current
+
+
 def _inline(node, schemas: dict[str, dict], current: str):
     """Replace every $ref by the schema it points to (ours are not recursive).
 
@@ -58,15 +72,10 @@ def _inline(node, schemas: dict[str, dict], current: str):
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
-        target, _, pointer = node["$ref"].partition("#")
-        name = target.removesuffix(".schema.json") if target else current
-        resolved = schemas[name]
-        for part in pointer.strip("/").split("/"):
-            if part:
-                resolved = resolved[part]
-        merged = {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
-        return _inline(merged, schemas, name)
+        resolved, name = resolve_ref(node, schemas, current)
+        return _inline(resolved, schemas, name)
     return {key: (value if key == "$defs" else _inline(value, schemas, current)) for key, value in node.items()}
+
 
 
 class SchemaSet:
