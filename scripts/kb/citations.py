@@ -38,32 +38,24 @@ def romanize(pinyin: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _date(iso: str | None, form) -> str:
+    return form(dt.date.fromisoformat(iso)) if iso else ""
+
+
 def date_bluebook(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso)
-    return f"{_BLUEBOOK_MONTHS[d.month - 1]} {d.day}, {d.year}"
+    return _date(iso, lambda d: f"{_BLUEBOOK_MONTHS[d.month - 1]} {d.day}, {d.year}")
 
 
 def date_long(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso)
-    return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+    return _date(iso, lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}")
 
 
 def date_oscola(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso)
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return _date(iso, lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}")
 
 
 def month_year(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso)
-    return f"{_MONTHS[d.month - 1]} {d.year}"
+    return _date(iso, lambda d: f"{_MONTHS[d.month - 1]} {d.year}")
 
 
 def pinpoint(provision: Provision | None, style: str) -> str:

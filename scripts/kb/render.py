@@ -115,16 +115,17 @@ class Renderer:
     def instrument_path(instrument: Instrument) -> str:
         return f"instruments/{instrument.id}/"
 
+    @staticmethod
+    def _links(page: str) -> dict:
+        """Link helpers for templates, relative to the page being rendered."""
+        return {
+            "page": page,
+            "link": lambda target: relative(page, target),
+            "cite_link": lambda instrument, provision: relative(page, f"instruments/{instrument.id}/#{provision.id}"),
+        }
+
     def _render(self, template: str, page: str, **context) -> str:
-        def link(target: str) -> str:
-            return relative(page, target)
-
-        def cite_link(instrument: Instrument, provision) -> str:
-            return link(f"instruments/{instrument.id}/#{provision.id}")
-
-        return self.env.get_template(template).render(
-            page=page, link=link, cite_link=cite_link, **context
-        )
+        return self.env.get_template(template).render(**self._links(page), **context)
 
     def matrix(self, page: str, row: str, instruments: list[Instrument], limit: int | None = None,
                budget: int | None = None, **arguments) -> dict:
@@ -134,11 +135,7 @@ class Renderer:
         citations would be megabytes); the table script appends the rest, and every row is also
         in the CSV and JSON downloads.
         """
-        module = self.env.get_template("_rows.j2").make_module(vars={
-            "link": lambda target: relative(page, target),
-            "cite_link": lambda i, p: relative(page, f"instruments/{i.id}/#{p.id}"),
-            "page": page,
-        })
+        module = self.env.get_template("_rows.j2").make_module(vars=self._links(page))
         macro = getattr(module, row)
         order = {code: n for n, code in enumerate(self.kb.jurisdictions)}
         rendered, previous = [], None
