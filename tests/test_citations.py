@@ -175,7 +175,7 @@ def test_renaming_a_provision_breaks_the_contract_unless_its_old_anchor_is_kept(
 
 
 @pytest.mark.browser
-def test_copy_buttons_copy_the_citation_and_the_page_citation_is_completed(browser, site_url):  # noqa: F811
+def test_copy_buttons_copy_the_citation_and_the_page_citation_is_completed(browser, site_url):
     context = browser.new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
     page = context.new_page()
@@ -192,5 +192,3 @@ def test_copy_buttons_copy_the_citation_and_the_page_citation_is_completed(brows
     assert page.evaluate("navigator.clipboard.readText()").endswith("侵害消费者权益行为处罚办法：第十一条[Z]. 2015-01-05.")
     context.close()
 
-
-from test_browser import browser  # noqa: E402,F401  (fixture)

@@ -11,7 +11,6 @@ import pytest
 
 from conftest import DATA, ROOT, TODAY
 from kb.load import load
-from test_browser import FLAGS, browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 KB = load(DATA, TODAY)
@@ -27,7 +26,7 @@ def _columns(page) -> list[str]:
             for a in page.locator("#side-by-side thead th a").all()]
 
 
-def test_without_script_the_page_shows_the_seed_comparison(browser, site_url):  # noqa: F811
+def test_without_script_the_page_shows_the_seed_comparison(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site_url}/compare/")
@@ -37,7 +36,7 @@ def test_without_script_the_page_shows_the_seed_comparison(browser, site_url):  
     context.close()
 
 
-def test_choosing_instruments_updates_the_table_and_the_address(page, site_url):  # noqa: F811
+def test_choosing_instruments_updates_the_table_and_the_address(page, site_url):
     page.goto(f"{site_url}/compare/")
     page.wait_for_selector("form.kb-chooser:not([hidden])")
     assert _columns(page) == SEEDS
@@ -70,7 +69,7 @@ def test_choosing_instruments_updates_the_table_and_the_address(page, site_url):
     ("only-unknown", "Unknown instrument id: only-unknown", SEEDS),
     ("cn-saic-2015-consumer-measures", "Choose at least one more", ["cn-saic-2015-consumer-measures"]),
 ])
-def test_shared_links_with_bad_ids_explain_themselves(page, site_url, ids, message, shown):  # noqa: F811
+def test_shared_links_with_bad_ids_explain_themselves(page, site_url, ids, message, shown):
     page.goto(f"{site_url}/compare/?ids={ids}")
     page.wait_for_selector("form.kb-chooser:not([hidden])")
     assert message in page.locator(".kb-compare-message").inner_text()
@@ -79,7 +78,7 @@ def test_shared_links_with_bad_ids_explain_themselves(page, site_url, ids, messa
     assert page.errors == []
 
 
-def test_the_comparison_downloads_as_csv_with_citations(page, site_url):  # noqa: F811
+def test_the_comparison_downloads_as_csv_with_citations(page, site_url):
     page.goto(f"{site_url}/compare/?ids=cn-saic-2015-consumer-measures,us-eop-2014-big-data-report")
     page.wait_for_selector("form.kb-chooser:not([hidden])")
     with page.expect_download() as download:
@@ -94,7 +93,7 @@ def test_the_comparison_downloads_as_csv_with_citations(page, site_url):  # noqa
     assert saic["page"].endswith("/instruments/cn-saic-2015-consumer-measures/#art-11")
 
 
-def test_the_compare_page_fits_a_phone(browser, site_url):  # noqa: F811
+def test_the_compare_page_fits_a_phone(browser, site_url):
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(f"{site_url}/compare/?ids=cn-saic-2015-consumer-measures,us-eop-2014-big-data-report,cn-npc-2020-civil-code")
@@ -107,7 +106,7 @@ def _first_column(page, table: str) -> list[str]:
     return [t.strip() for t in page.locator(f"#{table} tbody tr:not([hidden]) th").all_inner_texts()]
 
 
-def test_sorting_by_a_column_with_the_keyboard_sets_aria_sort(page, site_url):  # noqa: F811
+def test_sorting_by_a_column_with_the_keyboard_sets_aria_sort(page, site_url):
     page.goto(f"{site_url}/instruments/")
     header = page.locator("#instrument-index thead th", has_text="Adopted")
     header.focus()
@@ -122,7 +121,7 @@ def test_sorting_by_a_column_with_the_keyboard_sets_aria_sort(page, site_url):  
     assert dates == sorted(dates, reverse=(first != "descending"))
 
 
-def test_chinese_titles_sort_by_pinyin(page, site_url):  # noqa: F811
+def test_chinese_titles_sort_by_pinyin(page, site_url):
     page.goto(f"{site_url}/instruments/")
     header = page.locator("#instrument-index thead th", has_text="Chinese title")
     header.click()
@@ -135,7 +134,7 @@ def test_chinese_titles_sort_by_pinyin(page, site_url):  # noqa: F811
     assert keys == sorted(keys)
 
 
-def test_filters_narrow_every_matrix(page, site_url):  # noqa: F811
+def test_filters_narrow_every_matrix(page, site_url):
     page.goto(f"{site_url}/compare/consent/")
     form = page.locator('form.kb-filters[data-table="matrix-consent"]')
     assert form.is_visible()

@@ -4,8 +4,6 @@ clean validate, the canonical format, and the generated field reference."""
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

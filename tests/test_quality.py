@@ -17,7 +17,6 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
-from test_browser import browser, page  # noqa: F401  (fixtures)
 from test_site import EXPECTED_PAGES
 
 BASELINES = Path(__file__).parent / "baselines"
@@ -30,7 +29,7 @@ def _baseline(name: str) -> list[dict]:
 
 
 @pytest.mark.browser
-def test_every_page_passes_axe_at_wcag_21_aa(page, site_url):  # noqa: F811
+def test_every_page_passes_axe_at_wcag_21_aa(page, site_url):
     baseline = _baseline("axe.yaml")
     used = [0] * len(baseline)
     axe = Axe()

@@ -169,7 +169,7 @@ def cmd_manifest(args) -> int:
     from .views import years
 
     kb = load(Path(args.data), _today(args.today))
-    added = write_manifest(entries(kb, years(kb, 2012, kb.edition or "2026-12-31")))
+    added = write_manifest(entries(kb, years(2012, kb.edition or "2026-12-31")))
     print(f"published-urls.txt: {added} new URL(s) or anchor(s) added; none removed.")
     return 0
 

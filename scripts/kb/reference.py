@@ -17,10 +17,6 @@ class Field:
     description: str
 
 
-def _resolve(node: dict, schemas: dict[str, dict], current: str) -> tuple[dict, str]:
-    return resolve_ref(node, schemas, current)
-
-
 def _form(node: dict) -> str:
     kind = node.get("type")
     if "enum" in node:
@@ -47,7 +43,7 @@ def fields(schema_name: str, schemas: dict[str, dict]) -> list[Field]:
     out: list[Field] = []
 
     def walk(node: dict, path: str, required: bool, current: str):
-        node, current = _resolve(node, schemas, current)
+        node, current = resolve_ref(node, schemas, current)
         form = _form(node)
         out.append(Field(path, required, form, tuple(str(v) for v in node.get("enum", ())),
                          node.get("x-vocabulary"), node.get("description", "")))
@@ -63,7 +59,7 @@ def fields(schema_name: str, schemas: dict[str, dict]) -> list[Field]:
         elif node.get("type") == "array" and isinstance(node.get("items"), dict):
             walk(node["items"], f"{path}[]", True, current)
 
-    root, _ = _resolve(schemas[schema_name], schemas, schema_name)
+    root, _ = resolve_ref(schemas[schema_name], schemas, schema_name)
     needed = set(root.get("required", ()))
     for name, child in root.get("properties", {}).items():
         walk(child, name, name in needed, schema_name)

@@ -175,7 +175,7 @@ class Renderer:
         default = [kb.instrument(i) for i in self.options.headline] or kb.instruments[:3]
         out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md", default=default,
                                                default_ids=[i.id for i in default], chooser_limit=80)
-        all_years = views.years(kb, self.options.first_gap_year, self.options.edition or "2026-12-31")
+        all_years = views.years(self.options.first_gap_year, self.options.edition or "2026-12-31")
         out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years),
                                             all_years=all_years,
                                             matrix=self.matrix("gaps/index.md", "gaps_row", kb.instruments, budget=40_000))

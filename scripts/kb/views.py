@@ -55,7 +55,7 @@ def as_of(kb: KnowledgeBase, jurisdiction: Jurisdiction, day: str) -> list[Answe
     return answers
 
 
-def years(kb: KnowledgeBase, first: int, today: str) -> list[int]:
+def years(first: int, today: str) -> list[int]:
     return list(range(first, int(today[:4]) + 1))
 
 
