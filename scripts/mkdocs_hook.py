@@ -4,7 +4,8 @@ A thin adapter. All knowledge-base logic lives in the ``kb`` package; this file 
 translates between it and MkDocs events:
 - on_config: load and validate the data folder (KB_DATA, default data/), render everything;
 - on_files: add the generated pages and downloads as in-memory files;
-- on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages;
+- on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages, and set
+  raw HTML blocks aside so that Markdown does not parse them (on_page_content restores them);
 - on_post_page: add citation metadata to the <head> of instrument pages.
 """
 
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.problems import DataError  # noqa: E402
-from kb.render import SiteOptions  # noqa: E402
+from kb.render import SiteOptions, stash_html_blocks, unstash_html_blocks  # noqa: E402
 from kb.site import generate  # noqa: E402
 
 try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
@@ -37,6 +38,7 @@ except ImportError:
 
 MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
 _generated = None
+_stashed: dict[str, list[str]] = {}  # page -> its raw HTML blocks, while Markdown runs
 
 
 def on_config(config):
@@ -81,6 +83,16 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    markdown = _fill_markers(markdown, page)
+    markdown, _stashed[page.file.src_uri] = stash_html_blocks(markdown)
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    return unstash_html_blocks(html, _stashed.pop(page.file.src_uri, []))
+
+
+def _fill_markers(markdown, page):
     if "<!-- kb:" not in markdown:
         return markdown
     fragments = _generated.renderer.fragments(page.file.src_uri)

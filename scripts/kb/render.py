@@ -64,6 +64,34 @@ class SiteOptions:
     static_rows_bytes: int = 90_000  # ... and at most this much HTML of rows
 
 
+# Chunks (between blank lines) that open with one of these tags are raw HTML to Markdown.
+_HTML_BLOCK = re.compile(r"<(?:div|dl|table|details|section|figure|ul|ol|p|blockquote|nav|form|svg|noscript|script|template|h[1-6])[\s>]")
+_STASHED = re.compile(r"<!--kb-html-(\d+)-->")
+
+
+def stash_html_blocks(markdown: str) -> tuple[str, list[str]]:
+    """Replace the page's raw HTML blocks with short placeholders; ``unstash`` puts them back.
+
+    Generated pages are mostly HTML that Markdown would only copy through, but Python-Markdown
+    parses every such block (and MkDocs walks it) first: at 1,000 instruments that was over half
+    of the build. The headings stay Markdown, so the table of contents and anchors are as before.
+    Record text is escaped before it gets here, so it can never spell a placeholder.
+    """
+    if "```" in markdown or "~~~" in markdown:  # a fence could hold HTML that must stay literal
+        return markdown, []
+    blocks: list[str] = []
+    chunks = markdown.split("\n\n")
+    for n, chunk in enumerate(chunks):
+        if _HTML_BLOCK.match(chunk):
+            chunks[n] = f"<!--kb-html-{len(blocks)}-->"
+            blocks.append(chunk)
+    return "\n\n".join(chunks), blocks
+
+
+def unstash_html_blocks(html: str, blocks: list[str]) -> str:
+    return _STASHED.sub(lambda match: blocks[int(match.group(1))], html) if blocks else html
+
+
 def page_url(path: str) -> str:
     """'instruments/x.md' -> 'instruments/x/' (directory URLs), 'index.md' -> ''."""
     if path.endswith("index.md"):
