@@ -6,6 +6,8 @@ translates between it and MkDocs events:
 - on_files: add the generated pages and downloads as in-memory files;
 - on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages, and set
   raw HTML blocks aside so that Markdown does not parse them (on_page_content restores them);
+- on_page_content / on_page_context: the search plugin indexes the page without the parts marked
+  data-search-exclude, and the reader gets the whole page;
 - on_post_page: add citation metadata to the <head> of instrument pages.
 """
 
@@ -20,13 +22,15 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.problems import DataError  # noqa: E402
-from kb.render import SiteOptions, stash_html_blocks, unstash_html_blocks  # noqa: E402
+from kb.render import (SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,  # noqa: E402
+                       without_search_marks)
 from kb.site import generate  # noqa: E402
 
 try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
@@ -39,6 +43,7 @@ except ImportError:
 MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
 _generated = None
 _stashed: dict[str, list[str]] = {}  # page -> its raw HTML blocks, while Markdown runs
+_full: dict[str, str] = {}  # page -> its whole content, while the search plugin indexes a lighter copy
 
 
 def on_config(config):
@@ -89,7 +94,19 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return unstash_html_blocks(html, _stashed.pop(page.file.src_uri, []))
+    html = unstash_html_blocks(html, _stashed.pop(page.file.src_uri, []))
+    lighter = searchable(html)
+    if lighter == html:
+        return html
+    _full[page.file.src_uri] = without_search_marks(html)
+    return lighter  # what the search plugin indexes in its on_page_context
+
+
+@event_priority(-100)  # after the search plugin has indexed the lighter copy
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri in _full:
+        page.content = _full.pop(page.file.src_uri)
+    return context
 
 
 def _fill_markers(markdown, page):

@@ -92,6 +92,24 @@ def unstash_html_blocks(html: str, blocks: list[str]) -> str:
     return _STASHED.sub(lambda match: blocks[int(match.group(1))], html) if blocks else html
 
 
+# Elements marked for leaving out of the search index. Templates only put the mark on elements
+# that hold no element of their own kind, so the shortest match is the whole element.
+_SEARCH_EXCLUDED = re.compile(r"<(details|div|dl|p|span)\b[^>]*\sdata-search-exclude[^>]*>.*?</\1>", re.DOTALL)
+
+
+def searchable(html: str) -> str:
+    """The page without what the search index leaves out anyway (citations, provenance).
+
+    The search plugin parses every page in full before it skips these parts; handing it only
+    what it keeps gives the same index for a fraction of the parsing.
+    """
+    return _SEARCH_EXCLUDED.sub("", html)
+
+
+def without_search_marks(html: str) -> str:
+    return html.replace(" data-search-exclude", "")
+
+
 def page_url(path: str) -> str:
     """'instruments/x.md' -> 'instruments/x/' (directory URLs), 'index.md' -> ''."""
     if path.endswith("index.md"):
