@@ -8,11 +8,14 @@ translates between it and MkDocs events:
   raw HTML blocks aside so that Markdown does not parse them (on_page_content restores them);
 - on_page_content / on_page_context: the search plugin indexes the page without the parts marked
   data-search-exclude, and the reader gets the whole page;
-- on_post_page: add citation metadata to the <head> of instrument pages.
+- on_post_page: add citation metadata to the <head> of instrument pages, drop indentation.
+
+`make bench` counts the time spent in these functions as the knowledge base's own (hook_s).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -30,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.problems import DataError  # noqa: E402
 from kb.render import (SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,  # noqa: E402
-                       without_search_marks)
+                       without_indentation, without_search_marks)
 from kb.site import generate  # noqa: E402
 
 try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
@@ -44,6 +47,19 @@ MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
 _generated = None
 _stashed: dict[str, list[str]] = {}  # page -> its raw HTML blocks, while Markdown runs
 _full: dict[str, str] = {}  # page -> its whole content, while the search plugin indexes a lighter copy
+_hook_seconds = 0.0  # time spent in the page events below, for `make bench`
+
+
+def _timed(event):
+    @functools.wraps(event)
+    def timed(*args, **kwargs):
+        global _hook_seconds
+        started = time.perf_counter()
+        try:
+            return event(*args, **kwargs)
+        finally:
+            _hook_seconds += time.perf_counter() - started
+    return timed
 
 
 def on_config(config):
@@ -87,12 +103,14 @@ def on_files(files, config):
     return files
 
 
+@_timed
 def on_page_markdown(markdown, page, config, files):
     markdown = _fill_markers(markdown, page)
     markdown, _stashed[page.file.src_uri] = stash_html_blocks(markdown)
     return markdown
 
 
+@_timed
 def on_page_content(html, page, config, files):
     html = unstash_html_blocks(html, _stashed.pop(page.file.src_uri, []))
     lighter = searchable(html)
@@ -103,6 +121,7 @@ def on_page_content(html, page, config, files):
 
 
 @event_priority(-100)  # after the search plugin has indexed the lighter copy
+@_timed
 def on_page_context(context, page, config, nav):
     if page.file.src_uri in _full:
         page.content = _full.pop(page.file.src_uri)
@@ -123,9 +142,22 @@ def _fill_markers(markdown, page):
     return MARKER.sub(replace, markdown)
 
 
+@_timed
 def on_post_page(output, page, config):
     head = _generated.renderer.head(page.file.src_uri, config.site_url or "")
-    return output.replace("</head>", head + "</head>", 1) if head else output
+    if head:
+        output = output.replace("</head>", head + "</head>", 1)
+    return without_indentation(output)
+
+
+def on_post_build(config):
+    global _hook_seconds
+    if os.environ.get("KB_TIMINGS"):
+        timings = Path(os.environ["KB_TIMINGS"])
+        figures = json.loads(timings.read_text()) if timings.exists() else {}
+        figures["hook_s"] = _hook_seconds
+        timings.write_text(json.dumps(figures))
+    _hook_seconds = 0.0
 
 
 def on_serve(server, config, builder):

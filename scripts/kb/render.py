@@ -110,6 +110,22 @@ def without_search_marks(html: str) -> str:
     return html.replace(" data-search-exclude", "")
 
 
+_PRESERVED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL)
+_INDENT = re.compile(r"\n[ \t\n]+")
+
+
+def without_indentation(html: str) -> str:
+    """Drop the indentation and blank lines the theme's templates leave (about 8 % of a page).
+
+    A newline still separates what the spaces separated, so the page renders the same; text in
+    <pre> and <textarea>, where spaces show, is kept as it is.
+    """
+    if "<pre" not in html and "<textarea" not in html:
+        return _INDENT.sub("\n", html)
+    parts = _PRESERVED.split(html)  # [text, whole element, tag name, text, ...]
+    return "".join(_INDENT.sub("\n", part) if n % 3 == 0 else part for n, part in enumerate(parts) if n % 3 != 2)
+
+
 def page_url(path: str) -> str:
     """'instruments/x.md' -> 'instruments/x/' (directory URLs), 'index.md' -> ''."""
     if path.endswith("index.md"):
