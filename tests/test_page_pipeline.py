@@ -1,0 +1,80 @@
+"""The shortcuts that keep big builds fast must not change what a reader or a searcher gets.
+
+- Raw HTML blocks are set aside while Markdown runs (``stash_html_blocks``): the page must come
+  out exactly as Markdown alone would make it.
+- The search plugin indexes a lighter copy of each page (``searchable``): citations and
+  provenance stay on the page but out of the index; the operative words stay searchable.
+- Theme indentation is dropped (``without_indentation``), except where spaces show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import markdown
+import pytest
+import yaml
+
+from conftest import ROOT
+from kb.load import load
+from kb.render import (Renderer, SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,
+                       without_indentation)
+
+
+def _markdown_like_the_site(text: str) -> str:
+    # The extensions (and their options) the site's mkdocs.yml sets, so both runs see what MkDocs sees.
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nplugins:")[0])
+    names, options = [], {}
+    for entry in config["markdown_extensions"]:
+        name, settings = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(name)
+        options[name] = settings or {}
+    return markdown.markdown(text, extensions=names, extension_configs=options)
+
+
+@pytest.fixture(scope="module")
+def generated_pages():
+    kb = load(ROOT / "data")
+    return Renderer(kb, SiteOptions(edition=kb.edition)).pages()
+
+
+def test_setting_html_aside_changes_no_generated_page(generated_pages):
+    compared = 0
+    for path, page in generated_pages.items():
+        stashed, blocks = stash_html_blocks(page)
+        direct = _markdown_like_the_site(page)
+        via_stash = unstash_html_blocks(_markdown_like_the_site(stashed), blocks)
+        assert re.sub(r"\n+", "\n", via_stash).strip() == re.sub(r"\n+", "\n", direct).strip(), path
+        compared += bool(blocks)
+    assert compared > 30  # the instrument pages, matrices and year pages really went through the stash
+
+
+def test_html_inside_a_code_fence_is_not_set_aside():
+    page = "Intro\n\n```html\n<div>literal</div>\n```\n\n<div>block</div>\n"
+    assert stash_html_blocks(page) == (page, [])
+
+
+def test_search_index_leaves_out_citations_but_keeps_the_law(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pipl = [d for d in index["docs"] if d["location"].startswith("instruments/cn-npcsc-2021-personal-information-protection-law/")]
+    text = " ".join(d["text"] for d in pipl)
+    assert "处理个人信息应当" in text.replace("\u200b", "")  # operative words of Arts 7, 13 and 14 (jieba segments them)
+    page = (built_site / "instruments" / "cn-npcsc-2021-personal-information-protection-law" / "index.html").read_text(encoding="utf-8")
+    bluebook = re.search(r'id="cite-bluebook">([^<]+)<', page).group(1)
+    assert bluebook in page and bluebook not in text
+    assert "Copy the Bluebook citation" in page and "Copy the" not in text
+    assert "Coded by" in page and "Coded by" not in text
+    assert "data-search-exclude" not in page  # the marks are for the indexer, not the reader
+
+
+def test_searchable_drops_exactly_the_marked_elements():
+    html = ('<p>keep one</p><details class="x" data-search-exclude><summary>s</summary><dl><dt>a</dt></dl></details>'
+            '<p class="kb-provenance" data-search-exclude>drop <time>t</time></p><p>keep two</p>')
+    assert searchable(html) == "<p>keep one</p><p>keep two</p>"
+
+
+def test_dropping_indentation_keeps_preformatted_text():
+    html = "<div>\n    <p>a</p>\n\n\n  <pre><code>x\n    indented\n\n  y</code></pre>\n  <textarea>\n  t</textarea>\n</div>"
+    assert without_indentation(html) == (
+        "<div>\n<p>a</p>\n<pre><code>x\n    indented\n\n  y</code></pre>\n<textarea>\n  t</textarea>\n</div>")
