@@ -141,6 +141,8 @@ def relative(from_page: str, target: str) -> str:
     if "#" in target:
         target, anchor = target.split("#", 1)
         anchor = "#" + anchor
+    if base != "." and target.startswith(base):  # the page's own folder (its anchors, its rows.json)
+        return (target[len(base):] or "./") + anchor
     rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
@@ -165,6 +167,8 @@ class Renderer:
         self.citer = Citer(kb, options.edition)
         self._by_id = {i.id: i for i in kb.instruments}
         self.assets: dict[str, bytes] = {}  # files pages need beside them (rows of big matrices)
+        # The year views, the gap history and the jurisdiction pages ask for the same years.
+        self.as_of = lru_cache(maxsize=None)(lambda jurisdiction, day: views.as_of(kb, jurisdiction, day))
         self.env.globals.update(
             kb=kb, options=options, answer_term=kb.answer, page_url_of=self.instrument_path,
             instrument_columns=INSTRUMENT_COLUMNS, finding_columns=FINDING_COLUMNS, hid=heading_id,
@@ -253,7 +257,7 @@ class Renderer:
             own = [i for i in kb.instruments if i.jurisdiction.code == jurisdiction.code]
             out[page] = self._render("jurisdiction.md.j2", page, j=jurisdiction, own=own,
                                      matrix=self.matrix(page, "index_row", own),
-                                     today=views.as_of(kb, jurisdiction, f"{all_years[-1]}-12-31"),
+                                     today=self.as_of(jurisdiction, f"{all_years[-1]}-12-31"),
                                      latest_year=all_years[-1])
         out["bodies/index.md"] = self._render("bodies_index.md.j2", "bodies/index.md")
         for body in kb.bodies:
@@ -300,7 +304,7 @@ class Renderer:
     def gap_history(self, all_years: list[int]) -> list[dict]:
         history = []
         for jurisdiction in self.kb.jurisdictions.values():
-            by_year = [views.as_of(self.kb, jurisdiction, f"{y}-12-31") for y in all_years]
+            by_year = [self.as_of(jurisdiction, f"{y}-12-31") for y in all_years]
             rows = [
                 {"question": q, "states": [year[n].state for year in by_year], "today": by_year[-1][n]}
                 for n, q in enumerate(self.kb.questions)
@@ -308,14 +312,14 @@ class Renderer:
             history.append({
                 "jurisdiction": jurisdiction,
                 "rows": rows,
-                "changes": views.changes(self.kb, jurisdiction, all_years[0], all_years[-1]),
+                "changes": views.changes(self.kb, jurisdiction, all_years[0], all_years[-1], as_of=lambda kb, j, day: self.as_of(j, day)),
             })
         return history
 
     def year_view(self, year: int) -> list[dict]:
         day = f"{year}-12-31"
         return [
-            {"jurisdiction": j, "answers": views.as_of(self.kb, j, day),
+            {"jurisdiction": j, "answers": self.as_of(j, day),
              "in_force": [i for i in views.members(self.kb, j) if views.in_force_on(i, day)]}
             for j in self.kb.jurisdictions.values()
         ]

@@ -68,8 +68,11 @@ class Change:
     by: list[tuple[Instrument, Finding]]
 
 
-def changes(kb: KnowledgeBase, jurisdiction: Jurisdiction, first: int, last: int) -> list[Change]:
-    """Each year in which a question's state changed, and the instruments that changed it."""
+def changes(kb: KnowledgeBase, jurisdiction: Jurisdiction, first: int, last: int, as_of=as_of) -> list[Change]:
+    """Each year in which a question's state changed, and the instruments that changed it.
+
+    ``as_of`` may be a memoised version (the renderer asks for the same years several times).
+    """
     out = []
     previous = {a.question.id: a for a in as_of(kb, jurisdiction, f"{first - 1}-12-31")}
     for year in range(first, last + 1):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 from yaml.events import (
-    AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
-    SequenceEndEvent, StreamEndEvent, StreamStartEvent,
+    AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+    SequenceStartEvent, StreamEndEvent,
 )
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -54,10 +54,11 @@ _DUPLICATE = object()
 
 
 class _Frame:
-    __slots__ = ("value", "path", "key", "seen")
+    __slots__ = ("value", "path", "key", "seen", "is_map")
 
     def __init__(self, value, path):
         self.value, self.path, self.key, self.seen = value, path, None, {}
+        self.is_map = isinstance(value, dict)
 
 
 def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, dict]:
@@ -65,6 +66,7 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
 
     Working on events rather than on a composed node graph lets us refuse anchors, aliases and
     tags before anything is expanded (an alias bomb never grows), and keeps every scalar a string.
+    The loop runs once per value of every record, so it favours the common case (a scalar).
     """
     parser = _EventParser(text)
     lines: dict = {}
@@ -75,27 +77,26 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
         while True:
             event = parser.get_event()
             kind = type(event)
-            line = event.start_mark.line + 1 if event.start_mark else 1
-            if kind is StreamEndEvent:
-                break
-            if kind is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _Refusal(line, "KB001", "a record file holds one YAML document; remove the second ---")
-                continue
-            if kind in (StreamStartEvent, DocumentEndEvent):
-                continue
-            if kind is AliasEvent:
-                raise _Refusal(line, "KB005", f"alias *{event.anchor} is not allowed")
-            if kind in (MappingEndEvent, SequenceEndEvent):
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
                 stack.pop()
                 continue
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent:
+                if kind is StreamEndEvent:
+                    break
+                if kind is DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise _Refusal(line, "KB001", "a record file holds one YAML document; remove the second ---")
+                elif kind is AliasEvent:
+                    raise _Refusal(line, "KB005", f"alias *{event.anchor} is not allowed")
+                continue  # stream start, document end
             if event.anchor is not None:
                 raise _Refusal(line, "KB005", f"anchor &{event.anchor} is not allowed")
-            if event.tag not in (None, "!"):  # any explicit tag, even a harmless-looking !!str
+            if event.tag is not None and event.tag != "!":  # any explicit tag, even a harmless-looking !!str
                 raise _Refusal(line, "KB006", f"tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed")
             parent = stack[-1] if stack else None
-            if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            if parent is not None and parent.is_map and parent.key is None:
                 # a key of the mapping being read
                 if kind is not ScalarEvent:
                     raise _Refusal(line, "KB001", "a key must be plain text")
@@ -115,20 +116,21 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
             if parent is None:
                 path = ()
                 root = value
-            elif isinstance(parent.value, list):
+            elif not parent.is_map:
                 path = parent.path + (len(parent.value),)
                 parent.value.append(value)
             elif parent.key is _DUPLICATE:
-                path = ("#duplicate",) + parent.path  # read, then dropped: the first one counts
+                path = None  # read, then dropped: the first one counts
                 parent.key = None
             else:
                 path = parent.path + (parent.key,)
                 parent.value[parent.key] = value
                 parent.key = None
-            if path[:1] != ("#duplicate",):
+            if path is not None:
                 lines[path] = line
             if kind is not ScalarEvent:
-                stack.append(_Frame(value, path))
+                # the children of a dropped duplicate go under a path no lookup asks for
+                stack.append(_Frame(value, path if path is not None else ("#duplicate",) + parent.path))
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
