@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.problems import DataError  # noqa: E402
-from kb.render import (SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,  # noqa: E402
+from kb.render import (COMPILED, SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,  # noqa: E402
                        without_indentation, without_search_marks)
 from kb.site import generate  # noqa: E402
 
@@ -101,6 +101,11 @@ def on_files(files, config):
             raise PluginError(f"redirects.yaml: '{old}' is still a page; a redirect may only replace a page that is gone")
         files.append(File.generated(config, old + "index.html", content=redirect_page(new, old.count("/"))))
     return files
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = COMPILED  # the theme's templates, too, are compiled once per `make serve`
+    return env
 
 
 @_timed
