@@ -335,7 +335,8 @@ class Renderer:
             history.append({
                 "jurisdiction": jurisdiction,
                 "rows": rows,
-                "changes": views.changes(self.kb, jurisdiction, all_years[0], all_years[-1], as_of=lambda kb, j, day: self.as_of(j, day)),
+                "changes": views.changes(self.kb, jurisdiction, all_years[0], all_years[-1],
+                                         as_of=lambda _kb, j, day: self.as_of(j, day)),
             })
         return history
 
