@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,7 +191,7 @@ class Renderer:
         self._by_id = {i.id: i for i in kb.instruments}
         self.assets: dict[str, bytes] = {}  # files pages need beside them (rows of big matrices)
         # The year views, the gap history and the jurisdiction pages ask for the same years.
-        self.as_of = lru_cache(maxsize=None)(lambda jurisdiction, day: views.as_of(kb, jurisdiction, day))
+        self.as_of = lru_cache(maxsize=None)(partial(views.as_of, kb))
         self.env.globals.update(
             kb=kb, options=options, answer_term=kb.answer, page_url_of=self.instrument_path,
             instrument_columns=INSTRUMENT_COLUMNS, finding_columns=FINDING_COLUMNS, hid=heading_id,
@@ -335,8 +335,7 @@ class Renderer:
             history.append({
                 "jurisdiction": jurisdiction,
                 "rows": rows,
-                "changes": views.changes(self.kb, jurisdiction, all_years[0], all_years[-1],
-                                         as_of=lambda _kb, j, day: self.as_of(j, day)),
+                "changes": views.changes(self.as_of, jurisdiction, all_years[0], all_years[-1]),
             })
         return history
 

@@ -5,6 +5,7 @@ Kept apart from rendering so the tests can check the year pages against the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .model import Finding, Instrument, Jurisdiction, KnowledgeBase, Question
@@ -68,15 +69,17 @@ class Change:
     by: list[tuple[Instrument, Finding]]
 
 
-def changes(kb: KnowledgeBase, jurisdiction: Jurisdiction, first: int, last: int, as_of=as_of) -> list[Change]:
+def changes(answers_on: Callable[[Jurisdiction, str], list[Answer]], jurisdiction: Jurisdiction,
+            first: int, last: int) -> list[Change]:
     """Each year in which a question's state changed, and the instruments that changed it.
 
-    ``as_of`` may be a memoised version (the renderer asks for the same years several times).
+    ``answers_on(jurisdiction, day)`` is ``as_of`` for one knowledge base; the renderer passes
+    its memoised one, since the year pages ask for the same days.
     """
     out = []
-    previous = {a.question.id: a for a in as_of(kb, jurisdiction, f"{first - 1}-12-31")}
+    previous = {a.question.id: a for a in answers_on(jurisdiction, f"{first - 1}-12-31")}
     for year in range(first, last + 1):
-        current = as_of(kb, jurisdiction, f"{year}-12-31")
+        current = answers_on(jurisdiction, f"{year}-12-31")
         for answer in current:
             before = previous[answer.question.id]
             if answer.state != before.state:
