@@ -2,7 +2,8 @@
 
 A thin adapter. All knowledge-base logic lives in the ``kb`` package; this file only
 translates between it and MkDocs events:
-- on_config: load and validate the data folder (KB_DATA, default data/), render everything;
+- on_config: load and validate the data folder (KB_DATA, default data/), render everything
+  (for a build, the downloads on a second core: kb.parallel);
 - on_files: add the generated pages and downloads as in-memory files;
 - on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages, and set
   raw HTML blocks aside so that Markdown does not parse them (on_page_content restores them);
@@ -48,6 +49,7 @@ _generated = None
 _stashed: dict[str, list[str]] = {}  # page -> its raw HTML blocks, while Markdown runs
 _full: dict[str, str] = {}  # page -> its whole content, while the search plugin indexes a lighter copy
 _hook_seconds = 0.0  # time spent in the page events below, for `make bench`
+_serving = False  # `mkdocs serve` runs a web server in threads: no forking there
 
 
 def _timed(event):
@@ -62,6 +64,11 @@ def _timed(event):
     return timed
 
 
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
 def on_config(config):
     global _generated
     root = Path(config.config_file_path).parent
@@ -74,7 +81,7 @@ def on_config(config):
     )
     started = time.perf_counter()
     try:
-        _generated = generate(data_dir, options)
+        _generated = generate(data_dir, options, parallel=not _serving)
     except DataError as err:
         listing = "\n".join(p.format() for p in err.problems)
         raise PluginError(f"the data in {data_dir} has {len(err.problems)} problem(s):\n{listing}") from None

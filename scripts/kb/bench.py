@@ -27,8 +27,49 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 
 
-def synthesise(target: Path, size: int) -> Path:
-    """A data folder with `size` instruments: the bundled ones, then clones of them."""
+# A record with the least the schema asks for: one provision, twelve findings. A data set of
+# these shows what the site's own structure (theme, navigation, indexes) costs per instrument,
+# the figure to hold against plain MkDocs with near-empty pages.
+LEAN_RECORD = """\
+id: {id}
+jurisdiction: CN
+language: zh
+title: {{en: Lean Measures {n}, zh: 精简办法{n}, pinyin: Jīngjiǎn Bànfǎ {n}}}
+short_title: Lean Measures {n}
+issuer: {{en: Test Administration, zh: 测试管理局}}
+instrument_type: departmental-rule
+legal_force: binding
+dates: {{adopted: "2015-01-05", effective: "2015-03-15"}}
+status: in-force
+sources:
+  - {{role: official, lang: zh, title: Lean Measures, url: "https://example.org/lean"}}
+provisions:
+  - id: art-1
+    label: {{en: Article 1, zh: 第一条}}
+    text: {{zh: 经营者收集、使用消费者个人信息，应当经消费者同意。, en: Operators shall obtain the consumer's consent.}}
+    translation: {{by: Knowledge-base working translation}}
+findings:
+  consent.required: {{answer: "yes", cite: [art-1]}}
+  consent.defined: {{answer: "no", cite: [art-1]}}
+  consent.form: {{answer: not-addressed, note: {{en: Silent.}}}}
+  consent.implied: {{answer: not-addressed, note: {{en: Silent.}}}}
+  consent.withdrawal: {{answer: not-addressed, note: {{en: Silent.}}}}
+  registration.prior: {{answer: not-addressed, note: {{en: Silent.}}}}
+  registration.public-notice: {{answer: not-addressed, note: {{en: Silent.}}}}
+  registration.breach: {{answer: not-addressed, note: {{en: Silent.}}}}
+  oversight.designated: {{answer: "yes", cite: [art-1]}}
+  oversight.dedicated: {{answer: "no", cite: [art-1]}}
+  oversight.independent: {{answer: "no", cite: [art-1]}}
+  oversight.government-bound: {{answer: "no", cite: [art-1]}}
+oversight:
+  - {{body: saic, role: {{en: Enforces it.}}, cite: [art-1]}}
+review: {{last_verified: "2026-11-01"}}
+"""
+
+
+def synthesise(target: Path, size: int, lean: bool = False) -> Path:
+    """A data folder with `size` instruments: the bundled ones, then clones of them (or, if
+    `lean`, lean records)."""
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(DATA, target)
@@ -36,9 +77,12 @@ def synthesise(target: Path, size: int) -> Path:
     n = 0
     while len(list((target / "instruments").glob("*.yaml"))) < size:
         source = originals[n % len(originals)]
-        clone_id = f"{source.stem}-clone-{n:04d}"
-        text = source.read_text(encoding="utf-8")
-        text = re.sub(r"^id: .*$", f"id: {clone_id}", text, count=1, flags=re.MULTILINE)
+        clone_id = f"{source.stem}-clone-{n:04d}" if not lean else f"cn-test-2015-lean-{n:04d}"
+        if lean:
+            text = LEAN_RECORD.format(id=clone_id, n=n)
+        else:
+            text = source.read_text(encoding="utf-8")
+            text = re.sub(r"^id: .*$", f"id: {clone_id}", text, count=1, flags=re.MULTILINE)
         (target / "instruments" / f"{clone_id}.yaml").write_text(text, encoding="utf-8")
         n += 1
     for extra in sorted((target / "instruments").glob("*.yaml"))[size:]:
@@ -183,23 +227,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--runs", type=int, default=3, help="builds per size; the median is printed")
+    parser.add_argument("--no-lean", dest="lean", action="store_false",
+                        help="skip the extra build of the largest size with lean records")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = {}
+
+    def report(label: str, r: dict) -> None:
+        print(f"instruments={label} validate_s={r['validate_s']:.2f} generate_s={r['generate_s']:.2f} "
+              f"hook_s={r['hook_s']:.2f} "
+              f"mkdocs_s={r['mkdocs_s']:.2f} total_s={r['total_s']:.2f} site_mb={r['site_mb']:.1f} "
+              f"largest_page_kb={r['largest_page_kb']:.0f} largest_other_page_kb={r['largest_other_page_kb']:.0f} "
+              f"peak_rss_mb={r['peak_rss_mb']:.0f} "
+              f"own_share={r['own_s'] / r['total_s']:.1%} "
+              f"(validate+generate {(r['validate_s'] + r['generate_s']) / r['total_s']:.1%})", flush=True)
+
     with tempfile.TemporaryDirectory(prefix="kb-bench-data-") as tmp:
         for size in sizes:
             data = synthesise(Path(tmp) / f"data-{size}", size)
             rows[size] = median_build(data, args.runs)
-            r = rows[size]
-            print(f"instruments={size} validate_s={r['validate_s']:.2f} generate_s={r['generate_s']:.2f} "
-                  f"hook_s={r['hook_s']:.2f} "
-                  f"mkdocs_s={r['mkdocs_s']:.2f} total_s={r['total_s']:.2f} site_mb={r['site_mb']:.1f} "
-                  f"largest_page_kb={r['largest_page_kb']:.0f} largest_other_page_kb={r['largest_other_page_kb']:.0f} "
-                  f"peak_rss_mb={r['peak_rss_mb']:.0f} "
-                  f"own_share={r['own_s'] / r['total_s']:.1%}", flush=True)
+            report(str(size), rows[size])
+        if args.lean:
+            data = synthesise(Path(tmp) / "data-lean", sizes[-1], lean=True)
+            report(f"{sizes[-1]} (lean records)", median_build(data, args.runs))
     if len(sizes) >= 2:
         small, large = rows[sizes[0]], rows[sizes[-1]]
         print(f"ratio total_s({sizes[-1]})/total_s({sizes[0]})={large['total_s'] / small['total_s']:.1f} "
+              f"site_mb({sizes[-1]})/site_mb({sizes[0]})={large['site_mb'] / small['site_mb']:.1f} "
               f"(size ratio {sizes[-1] / sizes[0]:.0f})")
     print(f"serve_rebuild_s={serve_rebuild(args.runs):.2f} (bundled data, one YAML edit, median of {args.runs})", flush=True)
     view = first_view(5)

@@ -208,6 +208,7 @@ def _build(run: _Pass) -> KnowledgeBase:
         for d in run.framework.data["dimensions"]
     )
     questions = {q.id: q for d in dimensions for q in d.questions}
+    question_order = {qid: n for n, qid in enumerate(questions)}
 
     bodies = {}
     for doc in run.bodies:
@@ -236,7 +237,7 @@ def _build(run: _Pass) -> KnowledgeBase:
                          Text.of(raw.get("summary")), Text.of(raw.get("note")),
                          raw.get("coded_by") or r["review"].get("verified_by"), raw.get("reviewed_by"),
                          raw.get("last_verified") or r["review"]["last_verified"])
-            for qid, raw in sorted(r["findings"].items(), key=lambda kv: list(questions).index(kv[0]))
+            for qid, raw in sorted(r["findings"].items(), key=lambda kv: question_order[kv[0]])
         }
         oversight = tuple(
             OversightRole(bodies[o["body"]], Text.of(o["role"]), tuple(by_id[c] for c in o["cite"]))

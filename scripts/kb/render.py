@@ -173,6 +173,14 @@ def relative(from_page: str, target: str) -> str:
     return rel + anchor
 
 
+def in_site_order(instrument_pages: dict[str, str], other_pages: dict[str, str]) -> dict[str, str]:
+    """The instruments index, the instrument pages, then the rest (files, search index and
+    sitemap follow this order, so a build's output does not depend on where a page was rendered)."""
+    rest = dict(other_pages)
+    first = {"instruments/index.md": rest.pop("instruments/index.md")}
+    return {**first, **instrument_pages, **rest}
+
+
 class Renderer:
     def __init__(self, kb: KnowledgeBase, options: SiteOptions):
         self.kb = kb
@@ -250,13 +258,27 @@ class Renderer:
 
     # --- pages ---------------------------------------------------------------------------
     def pages(self) -> dict[str, str]:
+        """Every generated page, in site order."""
+        return in_site_order(self.instrument_pages(self.kb.instruments), self.other_pages())
+
+    def instrument_pages(self, instruments: list[Instrument]) -> dict[str, str]:
+        """One page per instrument; independent of each other, so they can be rendered anywhere."""
+        out: dict[str, str] = {}
+        for instrument in instruments:
+            page = f"instruments/{instrument.id}.md"
+            out[page] = self._render("instrument.md.j2", page, i=instrument, edit_url=self.edit_url(instrument, page))
+        return out
+
+    def other_pages(self) -> dict[str, str]:
+        """The index, comparison, gap, timeline, jurisdiction, body and reference pages.
+
+        Renders here, not in a helper process: the big matrices leave their rows.json in
+        ``self.assets``.
+        """
         kb = self.kb
         out: dict[str, str] = {}
         out["instruments/index.md"] = self._render("instruments_index.md.j2", "instruments/index.md",
                                                    matrix=self.matrix("instruments/index.md", "index_row", kb.instruments))
-        for instrument in kb.instruments:
-            page = f"instruments/{instrument.id}.md"
-            out[page] = self._render("instrument.md.j2", page, i=instrument, edit_url=self.edit_url(instrument, page))
         for dimension in kb.dimensions:
             page = f"compare/{dimension.id}.md"
             out[page] = self._render("compare.md.j2", page, dimension=dimension,

@@ -25,22 +25,10 @@ def _list(value) -> list:
 PLACEHOLDER = "REPLACE"
 
 
-def _strings(value, path=()):
-    """Every text value in a record, with its path."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
-    elif isinstance(value, str):
-        yield path, value
-
-
 def placeholders(doc: Document) -> Iterator[Problem]:
     """Values still holding the template's REPLACE markers, one problem per line."""
     found: dict[int, list[str]] = {}
-    for path, value in _strings(doc.data):
+    for path, value in doc.texts:
         if PLACEHOLDER in value:
             field = ".".join(str(p) for p in path if not isinstance(p, int))
             found.setdefault(doc.line_of(path), []).append(field)
@@ -59,7 +47,7 @@ def id_matches_file(doc: Document, stem: str) -> Iterator[Problem]:
 
 def real_dates(doc: Document) -> Iterator[Problem]:
     """Every YYYY-MM-DD string in the record must be a real calendar date."""
-    for path, value in _strings(doc.data):
+    for path, value in doc.texts:
         if _looks_like_date(value) and parse_date(value) is None:
             yield Problem(doc.path, doc.line_of(path), "KB025", f"'{value}' is not a real date")
 

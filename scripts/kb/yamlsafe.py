@@ -61,8 +61,9 @@ class _Frame:
         self.is_map = isinstance(value, dict)
 
 
-def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, dict]:
-    """Build plain data (dicts, lists, strings) and a line map straight from parser events.
+def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, dict, list]:
+    """Build plain data (dicts, lists, strings), a line map and a list of every text value
+    with its path, straight from parser events.
 
     Working on events rather than on a composed node graph lets us refuse anchors, aliases and
     tags before anything is expanded (an alias bomb never grows), and keeps every scalar a string.
@@ -70,6 +71,7 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
     """
     parser = _EventParser(text)
     lines: dict = {}
+    texts: list = []
     root = None
     stack: list[_Frame] = []
     documents = 0
@@ -128,6 +130,8 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
                 parent.key = None
             if path is not None:
                 lines[path] = line
+                if kind is ScalarEvent:
+                    texts.append((path, value))
             if kind is not ScalarEvent:
                 # the children of a dropped duplicate go under a path no lookup asks for
                 stack.append(_Frame(value, path if path is not None else ("#duplicate",) + parent.path))
@@ -135,16 +139,21 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
-    return root, lines
+    return root, lines, texts
 
 
 @dataclass
 class Document:
-    """A parsed file: plain data plus the line where each value starts."""
+    """A parsed file: plain data, the line where each value starts, and every text value.
+
+    ``texts`` lists (path, text) for every scalar in file order, so checks that look at all
+    text (placeholders, dates) need not walk the data again.
+    """
 
     path: str
     data: object
     lines: dict = field(default_factory=dict)
+    texts: list = field(default_factory=list)
 
     def line_of(self, path: Path_) -> int:
         """Line of the value at ``path``, or of its nearest ancestor that exists."""
@@ -206,7 +215,7 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem
         return None, [Problem(display, 1, "KB003", "file has no content")]
     problems: list[Problem] = []
     try:
-        data, lines = _compose(text, display, problems)
+        data, lines, texts = _compose(text, display, problems)
         if data is None:
             return None, [Problem(display, 1, "KB003", "file has no content")]
     except _Refusal as refusal:
@@ -244,7 +253,7 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document | None, list[Problem
     if not isinstance(data, dict):
         problems.append(Problem(display, 1, "KB008", "the file must hold a mapping (field: value), not a list or a single value"))
         return None, problems
-    return Document(display, data, lines), problems
+    return Document(display, data, lines, texts), problems
 
 
 def parse_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
