@@ -2,9 +2,12 @@
 
 A thin adapter. All knowledge-base logic lives in the ``kb`` package; this file only
 translates between it and MkDocs events:
-- on_config: load and validate the data folder (KB_DATA, default data/), render everything
-  (for a build, the downloads on a second core: kb.parallel);
-- on_files: add the generated pages and downloads as in-memory files;
+- on_config: load and validate the data folder (KB_DATA, default data/), plan every page and
+  file; for a build a helper process renders them on a second core while MkDocs runs
+  (kb.parallel), for `mkdocs serve` they are rendered here;
+- on_files: add the generated pages and downloads;
+- on_page_read_source: wait for a page the helper is rendering (on_post_build moves the helper's
+  other files into the site);
 - on_page_markdown: replace ``<!-- kb:NAME -->`` marker lines in hand-written pages, and set
   raw HTML blocks aside so that Markdown does not parse them (on_page_content restores them);
 - on_page_content / on_page_context: the search plugin indexes the page without the parts marked
@@ -22,6 +25,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -32,6 +36,7 @@ from mkdocs.structure.files import File
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb.manifest import redirect_page, redirects  # noqa: E402
+from kb.parallel import HelperFailed  # noqa: E402
 from kb.problems import DataError  # noqa: E402
 from kb.render import (COMPILED, SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,  # noqa: E402
                        without_indentation, without_search_marks)
@@ -81,7 +86,9 @@ def on_config(config):
     )
     started = time.perf_counter()
     try:
-        _generated = generate(data_dir, options, parallel=not _serving)
+        # Fork only a single-threaded process: `mkdocs serve` rebuilds from its web server's thread.
+        _generated = generate(data_dir, options, parallel=not _serving and threading.active_count() == 1,
+                              near=_scratch_folder(config))
     except DataError as err:
         listing = "\n".join(p.format() for p in err.problems)
         raise PluginError(f"the data in {data_dir} has {len(err.problems)} problem(s):\n{listing}") from None
@@ -94,20 +101,44 @@ def on_config(config):
     return config
 
 
+def _scratch_folder(config) -> Path | None:
+    """Beside the site folder (same file system, so finished files move in without copying)."""
+    parent = Path(config.site_dir).resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return parent
+    except OSError:
+        return None
+
+
 def on_files(files, config):
     # CONTRIBUTING.md at the repository root is also the site's /contributing/ page: one text.
     contributing = Path(config.config_file_path).parent / "CONTRIBUTING.md"
     files.append(File.generated(config, "contributing.md", content=contributing.read_text(encoding="utf-8")))
     for path, content in _generated.pages.items():
-        files.append(File.generated(config, path, content=content))
+        if content is None:  # being rendered by the helper: on_page_read_source waits for it
+            files.append(File.generated(config, path, abs_src_path=_generated.helper.path(path)))
+        else:
+            files.append(File.generated(config, path, content=content))
     for path, content in _generated.assets.items():
-        files.append(File.generated(config, path, content=content))
+        if content is not None:  # (files the helper renders are moved into the site by on_post_build)
+            files.append(File.generated(config, path, content=content))
     # Moved pages keep answering at their old address (see redirects.yaml).
     for old, new in redirects().items():
         if files.get_file_from_path(old + "index.html") or files.get_file_from_path(old.rstrip("/") + ".md"):
             raise PluginError(f"redirects.yaml: '{old}' is still a page; a redirect may only replace a page that is gone")
         files.append(File.generated(config, old + "index.html", content=redirect_page(new, old.count("/"))))
     return files
+
+
+@_timed  # waiting for the helper is our own time, too
+def on_page_read_source(page, config):
+    if _generated.helper and _generated.pages.get(page.file.src_uri, "") is None:
+        try:
+            return _generated.helper.read(page.file.src_uri).decode("utf-8")
+        except HelperFailed as err:
+            raise PluginError(str(err)) from None
+    return None
 
 
 def on_env(env, config, files):
@@ -162,14 +193,32 @@ def on_post_page(output, page, config):
     return without_indentation(output)
 
 
+@_timed
+def _deliver_helper_files(config):
+    try:
+        _generated.helper.wait()
+    except HelperFailed as err:
+        raise PluginError(str(err)) from None
+    _generated.helper.deliver(Path(config.site_dir))
+
+
 def on_post_build(config):
     global _hook_seconds
+    if _generated.helper:  # the downloads: rendered by the helper while MkDocs built the pages
+        _deliver_helper_files(config)
     if os.environ.get("KB_TIMINGS"):
         timings = Path(os.environ["KB_TIMINGS"])
         figures = json.loads(timings.read_text()) if timings.exists() else {}
         figures["hook_s"] = _hook_seconds
+        if _generated.helper:
+            figures["helper_cpu_s"] = _generated.helper.helper_cpu_s
         timings.write_text(json.dumps(figures))
     _hook_seconds = 0.0
+
+
+def on_shutdown():
+    if _generated is not None and _generated.helper:
+        _generated.helper.close()  # a failed build may leave the helper running
 
 
 def on_serve(server, config, builder):

@@ -142,12 +142,3 @@ def kb_json(kb: KnowledgeBase, edition: str = "", citer: Citer | None = None) ->
         "instruments": [_instrument_json(i, citer) for i in kb.instruments],
     }
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def downloads(kb: KnowledgeBase, edition: str = "", citer: Citer | None = None) -> dict[str, bytes]:
-    """Files for site/downloads/, by name."""
-    return {
-        "instruments.csv": instruments_csv(kb),
-        "findings.csv": findings_csv(kb),
-        "kb.json": kb_json(kb, edition, citer),
-    }

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from functools import lru_cache, partial
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
@@ -173,14 +174,6 @@ def relative(from_page: str, target: str) -> str:
     return rel + anchor
 
 
-def in_site_order(instrument_pages: dict[str, str], other_pages: dict[str, str]) -> dict[str, str]:
-    """The instruments index, the instrument pages, then the rest (files, search index and
-    sitemap follow this order, so a build's output does not depend on where a page was rendered)."""
-    rest = dict(other_pages)
-    first = {"instruments/index.md": rest.pop("instruments/index.md")}
-    return {**first, **instrument_pages, **rest}
-
-
 class Renderer:
     def __init__(self, kb: KnowledgeBase, options: SiteOptions):
         self.kb = kb
@@ -258,59 +251,75 @@ class Renderer:
 
     # --- pages ---------------------------------------------------------------------------
     def pages(self) -> dict[str, str]:
-        """Every generated page, in site order."""
-        return in_site_order(self.instrument_pages(self.kb.instruments), self.other_pages())
+        """Every generated page, rendered, in site order."""
+        return {path: render() for path, render in self.page_plan().items()}
 
-    def instrument_pages(self, instruments: list[Instrument]) -> dict[str, str]:
-        """One page per instrument; independent of each other, so they can be rendered anywhere."""
-        out: dict[str, str] = {}
-        for instrument in instruments:
-            page = f"instruments/{instrument.id}.md"
-            out[page] = self._render("instrument.md.j2", page, i=instrument, edit_url=self.edit_url(instrument, page))
-        return out
+    def page_plan(self) -> dict[str, Callable[[], str]]:
+        """Every generated page in site order, as path -> how to render it (nothing rendered yet).
 
-    def other_pages(self) -> dict[str, str]:
-        """The index, comparison, gap, timeline, jurisdiction, body and reference pages.
-
-        Renders here, not in a helper process: the big matrices leave their rows.json in
-        ``self.assets``.
+        The paths are known before any page is rendered, so a build can announce every file at
+        once and render them elsewhere (kb.parallel); rendered in this order, the matrix pages
+        leave their rows in ``self.assets`` before ``rows_plan`` is asked for them.
         """
         kb = self.kb
-        out: dict[str, str] = {}
-        out["instruments/index.md"] = self._render("instruments_index.md.j2", "instruments/index.md",
-                                                   matrix=self.matrix("instruments/index.md", "index_row", kb.instruments))
+        plan: dict[str, Callable[[], str]] = {}
+        # The many quick pages first, the few slow ones (the big tables) after them: a helper
+        # rendering in this order stays ahead of MkDocs reading in this order.
+        for instrument in kb.instruments:
+            page = f"instruments/{instrument.id}.md"
+            plan[page] = partial(self._render, "instrument.md.j2", page, i=instrument,
+                                 edit_url=self.edit_url(instrument, page))
+        plan["instruments/index.md"] = lambda: self._render(
+            "instruments_index.md.j2", "instruments/index.md",
+            matrix=self.matrix("instruments/index.md", "index_row", kb.instruments))
         for dimension in kb.dimensions:
             page = f"compare/{dimension.id}.md"
-            out[page] = self._render("compare.md.j2", page, dimension=dimension,
-                                     matrix=self.matrix(page, "compare_row", kb.instruments, dimension=dimension))
+            plan[page] = partial(self._matrix_page, "compare.md.j2", page, "compare_row", kb.instruments,
+                                 dict(dimension=dimension), dimension=dimension)
         default = [kb.instrument(i) for i in self.options.headline] or kb.instruments[:3]
-        out["compare/index.md"] = self._render("compare_index.md.j2", "compare/index.md", default=default,
-                                               default_ids=[i.id for i in default], chooser_limit=80)
+        plan["compare/index.md"] = partial(self._render, "compare_index.md.j2", "compare/index.md", default=default,
+                                           default_ids=[i.id for i in default], chooser_limit=80)
         all_years = views.years(self.options.first_gap_year, self.options.edition or "2026-12-31")
-        out["gaps/index.md"] = self._render("gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years),
-                                            all_years=all_years,
-                                            matrix=self.matrix("gaps/index.md", "gaps_row", kb.instruments, budget=40_000))
+        plan["gaps/index.md"] = lambda: self._render(
+            "gaps.md.j2", "gaps/index.md", history=self.gap_history(all_years), all_years=all_years,
+            matrix=self.matrix("gaps/index.md", "gaps_row", kb.instruments, budget=40_000))
         for year in all_years:
             page = f"gaps/{year}.md"
-            out[page] = self._render("gaps_year.md.j2", page, year=year, all_years=all_years,
-                                     views=self.year_view(year))
-        out["timeline/index.md"] = self._render("timeline.md.j2", "timeline/index.md",
-                                                svg=timeline_svg(kb, self.options.edition, relative_to="timeline/index.md"),
-                                                list_limit=300)
+            plan[page] = lambda page=page, year=year: self._render("gaps_year.md.j2", page, year=year,
+                                                                   all_years=all_years, views=self.year_view(year))
+        plan["timeline/index.md"] = lambda: self._render(
+            "timeline.md.j2", "timeline/index.md",
+            svg=timeline_svg(kb, self.options.edition, relative_to="timeline/index.md"), list_limit=300)
         for jurisdiction in kb.jurisdictions.values():
             page = f"jurisdictions/{jurisdiction.slug}.md"
             own = [i for i in kb.instruments if i.jurisdiction.code == jurisdiction.code]
-            out[page] = self._render("jurisdiction.md.j2", page, j=jurisdiction, own=own,
-                                     matrix=self.matrix(page, "index_row", own),
-                                     today=self.as_of(jurisdiction, f"{all_years[-1]}-12-31"),
-                                     latest_year=all_years[-1])
-        out["bodies/index.md"] = self._render("bodies_index.md.j2", "bodies/index.md")
+            plan[page] = lambda page=page, j=jurisdiction, own=own: self._render(
+                "jurisdiction.md.j2", page, j=j, own=own, matrix=self.matrix(page, "index_row", own),
+                today=self.as_of(j, f"{all_years[-1]}-12-31"), latest_year=all_years[-1])
+        plan["bodies/index.md"] = partial(self._render, "bodies_index.md.j2", "bodies/index.md")
         for body in kb.bodies:
             page = f"bodies/{body.id}.md"
-            out[page] = self._render("body.md.j2", page, body=body)
-        out["downloads/index.md"] = self._render("downloads.md.j2", "downloads/index.md")
-        out["reference/index.md"] = self._render("reference.md.j2", "reference/index.md", tables=self.reference_tables())
-        return out
+            plan[page] = partial(self._render, "body.md.j2", page, body=body)
+        plan["downloads/index.md"] = partial(self._render, "downloads.md.j2", "downloads/index.md")
+        plan["reference/index.md"] = lambda: self._render("reference.md.j2", "reference/index.md",
+                                                          tables=self.reference_tables())
+        return plan
+
+    def _matrix_page(self, template: str, page: str, row: str, instruments, arguments: dict, **context) -> str:
+        return self._render(template, page, matrix=self.matrix(page, row, instruments, **arguments), **context)
+
+    def rows_plan(self) -> dict[str, Callable[[], bytes]]:
+        """The rows.json beside every matrix page (an empty list when every row fits the page).
+
+        Always present, so its address is known before the page is rendered; ask for it after
+        the pages (``page_plan`` order).
+        """
+        pages = ["instruments/index.md", *(f"compare/{d.id}.md" for d in self.kb.dimensions), "gaps/index.md",
+                 *(f"jurisdictions/{j.slug}.md" for j in self.kb.jurisdictions.values())]
+        return {f"{page_url(page)}rows.json": partial(self._rows, f"{page_url(page)}rows.json") for page in pages}
+
+    def _rows(self, path: str) -> bytes:
+        return self.assets.get(path, b"[]")
 
     def fragments(self, page: str) -> dict[str, str]:
         """Fragments for hand-written pages, rendered with links relative to ``page``."""
