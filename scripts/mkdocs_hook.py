@@ -190,7 +190,7 @@ def on_post_page(output, page, config):
     head = _generated.renderer.head(page.file.src_uri, config.site_url or "")
     if head:
         output = output.replace("</head>", head + "</head>", 1)
-    return without_indentation(output)
+    return without_indentation(output, verbatim=page.content or "")
 
 
 @_timed

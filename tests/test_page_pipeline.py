@@ -74,6 +74,24 @@ def test_searchable_drops_exactly_the_marked_elements():
     assert searchable(html) == "<p>keep one</p><p>keep two</p>"
 
 
+def test_searchable_agrees_with_the_plain_pattern_on_every_generated_page(generated_pages):
+    # The pattern states the rule; searchable() is a faster loop that must do exactly the same.
+    pattern = re.compile(r"<(details|div|dl|p|span)\b[^>]*\sdata-search-exclude[^>]*>.*?</\1>", re.DOTALL)
+    marked = 0
+    for path, page in generated_pages.items():
+        assert searchable(page) == pattern.sub("", page), path
+        marked += "data-search-exclude" in page
+    instrument_pages = [p for p in generated_pages if p.startswith("instruments/") and p != "instruments/index.md"]
+    assert marked >= len(instrument_pages) > 0  # every instrument page carries marks
+    assert searchable('<a data-search-exclude>x</a><p data-search-exclude>y</p>z') == '<a data-search-exclude>x</a>z'
+
+
+def test_dropping_indentation_keeps_the_page_content_as_it_is():
+    content = "<h1>T</h1>\n\n<p>a\n  b</p>"
+    html = f"<body>\n    <main>\n      {content}\n    </main>\n</body>"
+    assert without_indentation(html, verbatim=content) == f"<body>\n<main>\n{content}\n</main>\n</body>"
+
+
 def test_dropping_indentation_keeps_preformatted_text():
     html = "<div>\n    <p>a</p>\n\n\n  <pre><code>x\n    indented\n\n  y</code></pre>\n  <textarea>\n  t</textarea>\n</div>"
     assert without_indentation(html) == (

@@ -116,17 +116,32 @@ def unstash_html_blocks(html: str, blocks: list[str]) -> str:
 
 
 # Elements marked for leaving out of the search index. Templates only put the mark on elements
-# that hold no element of their own kind, so the shortest match is the whole element.
-_SEARCH_EXCLUDED = re.compile(r"<(details|div|dl|p|span)\b[^>]*\sdata-search-exclude[^>]*>.*?</\1>", re.DOTALL)
+# that hold no element of their own kind, so the first closing tag of its kind ends the element.
+_SEARCH_MARK = " data-search-exclude"
+_MARKABLE = re.compile(r"<(details|div|dl|p|span)\b")
 
 
 def searchable(html: str) -> str:
     """The page without what the search index leaves out anyway (citations, provenance).
 
     The search plugin parses every page in full before it skips these parts; handing it only
-    what it keeps gives the same index for a fraction of the parsing.
+    what it keeps gives the same index for a fraction of the parsing. (A loop over the marks
+    rather than one regular expression: this runs on every page, and a pattern has to try
+    every tag of the page.)
     """
-    return _SEARCH_EXCLUDED.sub("", html)
+    kept, done = [], 0
+    mark = html.find(_SEARCH_MARK)
+    while mark >= 0:
+        start = html.rfind("<", 0, mark)  # the tag holding the mark (record text has no raw "<")
+        tag = _MARKABLE.match(html, start)
+        end = html.find(f"</{tag.group(1)}>", mark) if tag and start >= done else -1
+        if end < 0:  # not a markable element, or inside one already dropped
+            mark = html.find(_SEARCH_MARK, mark + 1)
+            continue
+        kept.append(html[done:start])
+        done = end + len(tag.group(1)) + 3
+        mark = html.find(_SEARCH_MARK, done)
+    return "".join(kept) + html[done:] if kept else html
 
 
 def without_search_marks(html: str) -> str:
@@ -137,12 +152,17 @@ _PRESERVED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL)
 _INDENT = re.compile(r"\n[ \t\n]+")
 
 
-def without_indentation(html: str) -> str:
+def without_indentation(html: str, verbatim: str = "") -> str:
     """Drop the indentation and blank lines the theme's templates leave (about 8 % of a page).
 
     A newline still separates what the spaces separated, so the page renders the same; text in
-    <pre> and <textarea>, where spaces show, is kept as it is.
+    <pre> and <textarea>, where spaces show, is kept as it is, and so is ``verbatim`` (pass the
+    page's own content: it has next to no indentation, and is most of the page's length).
     """
+    if verbatim:
+        at = html.find(verbatim)
+        if at >= 0:
+            return without_indentation(html[:at]) + verbatim + without_indentation(html[at + len(verbatim):])
     if "<pre" not in html and "<textarea" not in html:
         return _INDENT.sub("\n", html)
     parts = _PRESERVED.split(html)  # [text, whole element, tag name, text, ...]
