@@ -8,6 +8,8 @@ the command line, the MkDocs hook and the tests share it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,16 +158,31 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
     return run
 
 
+@contextmanager
+def _collector_paused():
+    """Reading makes about a million small objects and no reference cycles, but the garbage
+    collector keeps walking them as they pile up: a sixth of the load time at 1,000 records."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(data_dir: Path, today: dt.date | None = None) -> list[Problem]:
     """Every problem in the data folder, sorted by file and line."""
-    return sorted(set(_read_and_check(Path(data_dir), today or dt.date.today()).problems))
+    with _collector_paused():
+        return sorted(set(_read_and_check(Path(data_dir), today or dt.date.today()).problems))
 
 
 def load(data_dir: Path, today: dt.date | None = None) -> KnowledgeBase:
-    run = _read_and_check(Path(data_dir), today or dt.date.today())
-    if run.problems:
-        raise DataError(sorted(set(run.problems)))
-    return _build(run)
+    with _collector_paused():
+        run = _read_and_check(Path(data_dir), today or dt.date.today())
+        if run.problems:
+            raise DataError(sorted(set(run.problems)))
+        return _build(run)
 
 
 # --- building the model from checked data -------------------------------------------------
