@@ -12,7 +12,8 @@ translates between it and MkDocs events:
   raw HTML blocks aside so that Markdown does not parse them (on_page_content restores them);
 - on_page_content / on_page_context: the search plugin indexes the page without the parts marked
   data-search-exclude, and the reader gets the whole page;
-- on_post_page: add citation metadata to the <head> of instrument pages, drop indentation.
+- on_env: serve the theme's templates without their indentation (UnindentedLoader);
+- on_post_page: add citation metadata to the <head> of instrument pages.
 
 `make bench` counts the time spent in these functions as the knowledge base's own (hook_s).
 """
@@ -38,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kb.manifest import redirect_page, redirects  # noqa: E402
 from kb.parallel import HelperFailed  # noqa: E402
 from kb.problems import DataError  # noqa: E402
-from kb.render import (COMPILED, SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,  # noqa: E402
-                       without_indentation, without_search_marks)
+from kb.render import (COMPILED, SiteOptions, UnindentedLoader, searchable, stash_html_blocks,  # noqa: E402
+                       unstash_html_blocks, without_search_marks)
 from kb.site import generate  # noqa: E402
 
 try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
@@ -143,6 +144,7 @@ def on_page_read_source(page, config):
 
 def on_env(env, config, files):
     env.bytecode_cache = COMPILED  # the theme's templates, too, are compiled once per `make serve`
+    env.loader = UnindentedLoader(env.loader)  # pages without the theme's indentation
     return env
 
 
@@ -190,7 +192,7 @@ def on_post_page(output, page, config):
     head = _generated.renderer.head(page.file.src_uri, config.site_url or "")
     if head:
         output = output.replace("</head>", head + "</head>", 1)
-    return without_indentation(output, verbatim=page.content or "")
+    return output
 
 
 @_timed

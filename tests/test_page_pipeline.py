@@ -4,7 +4,8 @@
   out exactly as Markdown alone would make it.
 - The search plugin indexes a lighter copy of each page (``searchable``): citations and
   provenance stay on the page but out of the index; the operative words stay searchable.
-- Theme indentation is dropped (``without_indentation``), except where spaces show.
+- The theme's templates are served without their indentation (``UnindentedLoader``), except where
+  spaces show.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import yaml
 
 from conftest import ROOT
 from kb.load import load
-from kb.render import (Renderer, SiteOptions, searchable, stash_html_blocks, unstash_html_blocks,
-                       without_indentation)
+from jinja2 import DictLoader, Environment
+
+from kb.render import Renderer, SiteOptions, UnindentedLoader, searchable, stash_html_blocks, unstash_html_blocks
 
 
 def _markdown_like_the_site(text: str) -> str:
@@ -86,13 +88,30 @@ def test_searchable_agrees_with_the_plain_pattern_on_every_generated_page(genera
     assert searchable('<a data-search-exclude>x</a><p data-search-exclude>y</p>z') == '<a data-search-exclude>x</a>z'
 
 
-def test_dropping_indentation_keeps_the_page_content_as_it_is():
-    content = "<h1>T</h1>\n\n<p>a\n  b</p>"
-    html = f"<body>\n    <main>\n      {content}\n    </main>\n</body>"
-    assert without_indentation(html, verbatim=content) == f"<body>\n<main>\n{content}\n</main>\n</body>"
+def _unindented(templates: dict[str, str], name: str, **context) -> str:
+    env = Environment(loader=UnindentedLoader(DictLoader(templates)))
+    return env.get_template(name).render(**context)
 
 
-def test_dropping_indentation_keeps_preformatted_text():
-    html = "<div>\n    <p>a</p>\n\n\n  <pre><code>x\n    indented\n\n  y</code></pre>\n  <textarea>\n  t</textarea>\n</div>"
-    assert without_indentation(html) == (
-        "<div>\n<p>a</p>\n<pre><code>x\n    indented\n\n  y</code></pre>\n<textarea>\n  t</textarea>\n</div>")
+def test_theme_templates_are_served_without_indentation_or_empty_lines_from_control_tags():
+    template = ("{% block all %}\n<div>\n    <p>a</p>\n\n\n    {% if show %}\n      <span>x</span>\n    {% endif %}\n"
+                "    {# note #}\n</div>\n{% endblock %}\n")
+    assert _unindented({"t": template}, "t", show=True) == "<div>\n<p>a</p>\n<span>x</span>\n</div>\n"
+    assert _unindented({"t": template}, "t", show=False) == "<div>\n<p>a</p>\n</div>\n"
+
+
+def test_no_two_words_run_together_when_tag_lines_go():
+    template = "Foo\n{% if a %}\nbar\n{% endif %}\n{% include 'i' %}\nbaz\n"
+    out = _unindented({"t": template, "i": "inc"}, "t", a=True)
+    assert out.split() == ["Foo", "bar", "inc", "baz"]  # an include renders text: its line break stays
+
+
+def test_templates_with_preformatted_text_are_served_as_written():
+    template = "<div>\n    <pre>x\n    indented</pre>\n  <textarea>\n  t</textarea>\n</div>"
+    assert _unindented({"t": template}, "t") == template
+
+
+def test_built_pages_carry_no_theme_indentation(built_site):
+    page = (built_site / "instruments" / "cn-saic-2015-consumer-measures" / "index.html").read_text(encoding="utf-8")
+    outside_pre = re.sub(r"<(pre|textarea)\b.*?</\1>", "", page, flags=re.DOTALL)
+    assert not re.search(r"\n[ \t]", outside_pre)

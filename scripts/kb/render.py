@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import metadata, views
@@ -148,25 +148,36 @@ def without_search_marks(html: str) -> str:
     return html.replace(" data-search-exclude", "")
 
 
-_PRESERVED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL)
 _INDENT = re.compile(r"\n[ \t\n]+")
+# A line holding only a control tag: a condition, a loop, a set, a block's start or end, a comment.
+_SILENT_TAG_LINE = re.compile(
+    r"^(\{%-?\s*(?:if|elif|else|endif|for|endfor|set|endset|import|from|macro|endmacro|with|endwith|block|endblock)\b[^\n]*?%\}"
+    r"|\{#[^\n]*?#\})\n", re.MULTILINE)
 
 
-def without_indentation(html: str, verbatim: str = "") -> str:
-    """Drop the indentation and blank lines the theme's templates leave (about 8 % of a page).
+class UnindentedLoader(BaseLoader):
+    """Serves a theme's templates with the indentation and blank lines taken off their source.
 
-    A newline still separates what the spaces separated, so the page renders the same; text in
-    <pre> and <textarea>, where spaces show, is kept as it is, and so is ``verbatim`` (pass the
-    page's own content: it has next to no indentation, and is most of the page's length).
+    The theme indents its HTML for people who read templates, and every page carried that
+    indentation (about 8 % of its bytes). Taking it off the template source once is free for
+    every page after; cleaning each finished page cost a quarter of a second per 1,000 pages.
+    A line that holds only a control tag (if, for, set, block...) loses its line break too, so
+    that it leaves no empty line; the line break before it stays, so no two words run together.
+    Include tags, which put in text of their own, keep theirs. Templates with <pre> or
+    <textarea>, where spaces show, are served as they are.
     """
-    if verbatim:
-        at = html.find(verbatim)
-        if at >= 0:
-            return without_indentation(html[:at]) + verbatim + without_indentation(html[at + len(verbatim):])
-    if "<pre" not in html and "<textarea" not in html:
-        return _INDENT.sub("\n", html)
-    parts = _PRESERVED.split(html)  # [text, whole element, tag name, text, ...]
-    return "".join(_INDENT.sub("\n", part) if n % 3 == 0 else part for n, part in enumerate(parts) if n % 3 != 2)
+
+    def __init__(self, inner: BaseLoader):
+        self.inner = inner
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if "<pre" in source or "<textarea" in source:
+            return source, filename, uptodate
+        return _SILENT_TAG_LINE.sub(r"\1", _INDENT.sub("\n", source)), filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
 
 
 def page_url(path: str) -> str:
