@@ -4,7 +4,7 @@ A thin adapter. All knowledge-base logic lives in the ``kb`` package; this file 
 translates between it and MkDocs events:
 - on_config: load and validate the data folder (KB_DATA, default data/), plan every page and
   file; for a build a helper process renders them on a second core while MkDocs runs
-  (kb.parallel), for `mkdocs serve` they are rendered here;
+  (kb.parallel), for `mkdocs serve`'s rebuilds (it runs threads) they are rendered here;
 - on_files: add the generated pages and downloads;
 - on_page_read_source: wait for a page the helper is rendering (on_post_build moves the helper's
   other files into the site);
@@ -55,7 +55,6 @@ _generated = None
 _stashed: dict[str, list[str]] = {}  # page -> its raw HTML blocks, while Markdown runs
 _full: dict[str, str] = {}  # page -> its whole content, while the search plugin indexes a lighter copy
 _hook_seconds = 0.0  # time spent in the page events below, for `make bench`
-_serving = False  # `mkdocs serve` runs a web server in threads: no forking there
 
 
 def _timed(event):
@@ -70,11 +69,6 @@ def _timed(event):
     return timed
 
 
-def on_startup(command, dirty):
-    global _serving
-    _serving = command == "serve"
-
-
 def on_config(config):
     global _generated
     root = Path(config.config_file_path).parent
@@ -87,8 +81,9 @@ def on_config(config):
     )
     started = time.perf_counter()
     try:
-        # Fork only a single-threaded process: `mkdocs serve` rebuilds from its web server's thread.
-        _generated = generate(data_dir, options, parallel=not _serving and threading.active_count() == 1,
+        # Fork only a single-threaded process: `mkdocs serve` rebuilds while its web server and
+        # file watcher run in threads, so its rebuilds render here.
+        _generated = generate(data_dir, options, parallel=threading.active_count() == 1,
                               near=_scratch_folder(config))
     except DataError as err:
         listing = "\n".join(p.format() for p in err.problems)
@@ -117,10 +112,8 @@ def on_files(files, config):
     contributing = Path(config.config_file_path).parent / "CONTRIBUTING.md"
     files.append(File.generated(config, "contributing.md", content=contributing.read_text(encoding="utf-8")))
     for path, content in _generated.pages.items():
-        if content is None:  # being rendered by the helper: on_page_read_source waits for it
-            files.append(File.generated(config, path, abs_src_path=_generated.helper.path(path)))
-        else:
-            files.append(File.generated(config, path, content=content))
+        # A page the helper is rendering gets its text from on_page_read_source, which waits for it.
+        files.append(File.generated(config, path, content="" if content is None else content))
     for path, content in _generated.assets.items():
         if content is not None:  # (files the helper renders are moved into the site by on_post_build)
             files.append(File.generated(config, path, content=content))
@@ -199,9 +192,9 @@ def on_post_page(output, page, config):
 def _deliver_helper_files(config):
     try:
         _generated.helper.wait()
+        _generated.helper.deliver(Path(config.site_dir))
     except HelperFailed as err:
         raise PluginError(str(err)) from None
-    _generated.helper.deliver(Path(config.site_dir))
 
 
 def on_post_build(config):

@@ -13,11 +13,12 @@ One stream file rather than a file per page, because creating a thousand small f
 helper more than rendering the pages into them did. The helper inherits the checked knowledge
 base from this process (copy-on-write: nothing is sent to it) and sends back nothing but files.
 If it fails, it leaves its traceback in the scratch folder, and the next ``read`` or ``wait``
-raises it.
+raises it; whatever happens, it exits and never returns into the build's code. If the build is
+killed, the helper notices at its next page, removes its folder and stops.
 
-Only where fork exists, and never in a process running threads (``mkdocs serve`` rebuilds from
-its web server's thread; forking a threaded process is unsafe). There the same plan is simply
-rendered in this process.
+Only where fork exists, and never in a process running threads (``mkdocs serve`` runs its web
+server and file watcher in threads; forking a threaded process is unsafe). There, or if the
+helper cannot be started, the same plan is simply rendered in this process.
 """
 
 from __future__ import annotations
@@ -53,51 +54,70 @@ class Helper:
 
     def __init__(self, pages: Plan, files: Plan, near: Path | None = None):
         """Start at once. The scratch folder goes in ``near``: best on the site's file system,
-        so that ``deliver`` moves files instead of copying them."""
+        so that ``deliver`` moves files instead of copying them. Raises OSError (and leaves
+        nothing behind) if the helper cannot be started."""
         self.files = list(files)
         self.folder = Path(tempfile.mkdtemp(prefix=".kb-files-", dir=near))
         self.helper_cpu_s = 0.0  # the helper's CPU time, once it has ended
         self._status: int | None = None
         self._where: dict[str, tuple[int, int]] = {}  # page -> (offset, length) in the stream
         self._partial_line = b""
-        self._pid = os.fork()
+        self._stream = self._index = None
+        parent = os.getpid()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         if self._pid == 0:
-            self._render(pages, files)  # never returns
-        self._stream = open(self.folder / _PAGES, "a+b")  # noqa: SIM115 - open until close()
-        self._index = open(self.folder / _INDEX, "a+b")  # noqa: SIM115
-        self._index.seek(0)
+            self._run(pages, files, parent)  # never returns
+        try:
+            self._stream = open(self.folder / _PAGES, "a+b")  # noqa: SIM115 - open until close()
+            self._index = open(self.folder / _INDEX, "a+b")  # noqa: SIM115
+            self._index.seek(0)
+        except OSError:
+            self.close()
+            raise
 
     # --- in the helper -------------------------------------------------------------------
-    def _render(self, pages: Plan, files: Plan) -> None:
-        # The helper lives for seconds and makes few reference cycles; collecting garbage would
-        # walk every object inherited from the parent and copy each memory page it touches.
-        gc.disable()
-        code = 0
+    def _run(self, pages: Plan, files: Plan, parent: int) -> None:
+        """Render everything, then leave at once, whatever happens: the helper must never
+        return into the build's code (no atexit handlers, no second flush of its buffers)."""
+        code = 1
         try:
-            with open(self.folder / _PAGES, "ab") as stream, open(self.folder / _INDEX, "ab") as index:
-                offset = 0
-                for path, render in pages.items():
-                    content = _bytes(render())
-                    stream.write(content)
-                    stream.flush()  # the page is readable before its index line says so
-                    index.write(f"{offset} {len(content)} {path}\n".encode())
-                    index.flush()
-                    offset += len(content)
-            for path, render in files.items():
-                target = self.folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(_bytes(render()))
+            # What the helper inherited stays out of the collector's sight: walking it would
+            # copy every memory page it touches. What the helper makes is collected as usual.
+            gc.freeze()
+            self._render(pages, files, parent)
+            code = 0
         except BaseException as err:  # noqa: BLE001 - whatever it is, the build must hear of it
-            (self.folder / _FAILED).write_text(f"{type(err).__name__}: {err}\n\n{traceback.format_exc()}",
-                                               encoding="utf-8")
-            code = 1
-        os._exit(code)  # leave at once: no atexit handlers, no flushing of the parent's buffers
+            try:
+                (self.folder / _FAILED).write_text(f"{type(err).__name__}: {err}\n\n{traceback.format_exc()}",
+                                                   encoding="utf-8")
+            except BaseException:  # noqa: BLE001 - e.g. a full disk: the exit status still tells
+                pass
+        finally:
+            os._exit(code)
+
+    def _render(self, pages: Plan, files: Plan, parent: int) -> None:
+        with open(self.folder / _PAGES, "ab") as stream, open(self.folder / _INDEX, "ab") as index:
+            offset = 0
+            for path, render in pages.items():
+                if os.getppid() != parent:  # the build was killed: stop, and leave nothing behind
+                    shutil.rmtree(self.folder, ignore_errors=True)
+                    os._exit(1)
+                content = _bytes(render())
+                stream.write(content)
+                stream.flush()  # the page is readable before its index line says so
+                index.write(f"{offset} {len(content)} {path}\n".encode())
+                index.flush()
+                offset += len(content)
+        for path, render in files.items():
+            target = self.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_bytes(render()))
 
     # --- in the build --------------------------------------------------------------------
-    def path(self, path: str) -> str:
-        """Where the helper writes ``path`` (a stand-in address for pages it streams)."""
-        return str(self.folder / path)
-
     def read(self, page: str) -> bytes:
         """A rendered page, waiting for the helper if it has not got there yet."""
         while page not in self._where:
@@ -110,15 +130,15 @@ class Helper:
 
     def wait(self) -> None:
         """Wait until the helper has written everything; raise if it failed."""
-        if self._status is None:
-            _, self._status, usage = os.wait4(self._pid, 0)
-            self.helper_cpu_s = usage.ru_utime + usage.ru_stime
+        self._reap(block=True)
         if self._status != 0 or (self.folder / _FAILED).exists():
             raise HelperFailed(self._failure("the helper stopped"))
 
     def deliver(self, into: Path) -> None:
-        """Move the finished files into the site folder (after ``wait``)."""
+        """Move the finished files into the site folder (after ``wait``); raise if one is missing."""
         for path in self.files:
+            if not (self.folder / path).is_file():
+                raise HelperFailed(self._failure(f"the helper did not write {path}"))
             target = Path(into) / path
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -131,11 +151,12 @@ class Helper:
         if self._status is None:
             try:
                 os.kill(self._pid, signal.SIGKILL)
-                _, self._status, _ = os.wait4(self._pid, 0)
-            except (ChildProcessError, ProcessLookupError):
-                self._status = -1
-        self._stream.close()
-        self._index.close()
+            except ProcessLookupError:
+                pass
+            self._reap(block=True)
+        for handle in (self._stream, self._index):
+            if handle is not None:
+                handle.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _read_index(self) -> bool:
@@ -148,13 +169,24 @@ class Helper:
         return bool(lines)
 
     def _ended(self) -> bool:
-        if self._status is None:
-            pid, status, usage = os.wait4(self._pid, os.WNOHANG)
-            if pid:
-                self._status, self.helper_cpu_s = status, usage.ru_utime + usage.ru_stime
+        self._reap(block=False)
         return self._status is not None
 
+    def _reap(self, block: bool) -> None:
+        """Collect the helper's exit status (and CPU time) once it has ended."""
+        if self._status is not None:
+            return
+        try:
+            pid, status, usage = os.wait4(self._pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:  # reaped already (SIGCHLD ignored): the folder tells how it went
+            self._status = 1 if (self.folder / _FAILED).exists() else 0
+            return
+        if pid:
+            self._status, self.helper_cpu_s = status, usage.ru_utime + usage.ru_stime
+
     def _failure(self, what: str) -> str:
-        report = self.folder / _FAILED
-        detail = report.read_text(encoding="utf-8") if report.exists() else f"exit status {self._status}"
+        try:
+            detail = (self.folder / _FAILED).read_text(encoding="utf-8")
+        except OSError:
+            detail = f"exit status {self._status}"
         return f"rendering the site's files failed ({what}):\n{detail}"

@@ -117,7 +117,7 @@ def unstash_html_blocks(html: str, blocks: list[str]) -> str:
 
 # Elements marked for leaving out of the search index. Templates only put the mark on elements
 # that hold no element of their own kind, so the first closing tag of its kind ends the element.
-_SEARCH_MARK = " data-search-exclude"
+_SEARCH_MARK = "data-search-exclude"
 _MARKABLE = re.compile(r"<(details|div|dl|p|span)\b")
 
 
@@ -133,9 +133,10 @@ def searchable(html: str) -> str:
     mark = html.find(_SEARCH_MARK)
     while mark >= 0:
         start = html.rfind("<", 0, mark)  # the tag holding the mark (record text has no raw "<")
-        tag = _MARKABLE.match(html, start)
-        end = html.find(f"</{tag.group(1)}>", mark) if tag and start >= done else -1
-        if end < 0:  # not a markable element, or inside one already dropped
+        tag = _MARKABLE.match(html, start) if start >= done and html[mark - 1].isspace() else None
+        inside = tag is not None and html.find(">", start, mark) < 0  # an attribute, not text
+        end = html.find(f"</{tag.group(1)}>", mark) if inside else -1
+        if end < 0:  # text that names the mark, another tag, or inside an element already dropped
             mark = html.find(_SEARCH_MARK, mark + 1)
             continue
         kept.append(html[done:start])

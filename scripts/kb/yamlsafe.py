@@ -130,7 +130,7 @@ def _compose(text: str, display: str, problems: list[Problem]) -> tuple[object, 
                 parent.key = None
             if path is not None:
                 lines[path] = line
-                if kind is ScalarEvent:
+                if kind is ScalarEvent and path[:1] != ("#duplicate",):  # (not under a dropped key)
                     texts.append((path, value))
             if kind is not ScalarEvent:
                 # the children of a dropped duplicate go under a path no lookup asks for
