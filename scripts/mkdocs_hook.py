@@ -127,7 +127,7 @@ def on_files(files, config):
 
 @_timed  # waiting for the helper is our own time, too
 def on_page_read_source(page, config):
-    if _generated.helper and _generated.pages.get(page.file.src_uri, "") is None:
+    if _generated.helper and page.file.src_uri in _generated.pages:
         try:
             return _generated.helper.read(page.file.src_uri).decode("utf-8")
         except HelperFailed as err:

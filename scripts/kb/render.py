@@ -273,10 +273,11 @@ class Renderer:
             if used > budget and n >= 10:
                 limit = n
                 break
-        rows_url = ""
+        rows_url, rows_path = "", f"{page_url(page)}rows.json"
+        if rows_path not in self._rows_paths():  # its rows.json would never be published
+            raise RuntimeError(f"matrix page {page} is missing from Renderer._rows_paths")
         if len(rendered) > limit:
-            folder = page_url(page)
-            self.assets[f"{folder}rows.json"] = json.dumps(rendered[limit:], ensure_ascii=False).encode("utf-8")
+            self.assets[rows_path] = json.dumps(rendered[limit:], ensure_ascii=False).encode("utf-8")
             rows_url = "rows.json"
         return {"rows": Markup("\n".join(rendered[:limit])), "total": len(rendered),
                 "shown": min(limit, len(rendered)), "rows_url": rows_url}
@@ -306,8 +307,9 @@ class Renderer:
             matrix=self.matrix("instruments/index.md", "index_row", kb.instruments))
         for dimension in kb.dimensions:
             page = f"compare/{dimension.id}.md"
-            plan[page] = partial(self._matrix_page, "compare.md.j2", page, "compare_row", kb.instruments,
-                                 dict(dimension=dimension), dimension=dimension)
+            plan[page] = lambda page=page, dimension=dimension: self._render(
+                "compare.md.j2", page, dimension=dimension,
+                matrix=self.matrix(page, "compare_row", kb.instruments, dimension=dimension))
         default = [kb.instrument(i) for i in self.options.headline] or kb.instruments[:3]
         plan["compare/index.md"] = partial(self._render, "compare_index.md.j2", "compare/index.md", default=default,
                                            default_ids=[i.id for i in default], chooser_limit=80)
@@ -337,18 +339,19 @@ class Renderer:
                                                           tables=self.reference_tables())
         return plan
 
-    def _matrix_page(self, template: str, page: str, row: str, instruments, arguments: dict, **context) -> str:
-        return self._render(template, page, matrix=self.matrix(page, row, instruments, **arguments), **context)
-
     def rows_plan(self) -> dict[str, Callable[[], bytes]]:
         """The rows.json beside every matrix page (an empty list when every row fits the page).
 
         Always present, so its address is known before the page is rendered; ask for it after
         the pages (``page_plan`` order).
         """
+        return {path: partial(self._rows, path) for path in self._rows_paths()}
+
+    def _rows_paths(self) -> list[str]:
+        """Where the matrix pages keep their rows; ``matrix`` refuses a page not listed here."""
         pages = ["instruments/index.md", *(f"compare/{d.id}.md" for d in self.kb.dimensions), "gaps/index.md",
                  *(f"jurisdictions/{j.slug}.md" for j in self.kb.jurisdictions.values())]
-        return {f"{page_url(page)}rows.json": partial(self._rows, f"{page_url(page)}rows.json") for page in pages}
+        return [f"{page_url(page)}rows.json" for page in pages]
 
     def _rows(self, path: str) -> bytes:
         return self.assets.get(path, b"[]")

@@ -60,11 +60,9 @@ def generate(data_dir: Path, options: SiteOptions, today: dt.date | None = None,
     assets = {**download_plan(kb, data_dir, renderer.citer, options.edition), **renderer.rows_plan()}
     if parallel and can_fork():
         try:
-            helper = Helper(pages, assets, near)
+            return Generated(kb, renderer, dict.fromkeys(pages), dict.fromkeys(assets), Helper(pages, assets, near))
         except OSError:  # no helper (e.g. no memory to fork, or no scratch folder): render here
-            helper = None
-        if helper:
-            return Generated(kb, renderer, dict.fromkeys(pages), dict.fromkeys(assets), helper)
+            pass
     rendered = {path: render() for path, render in pages.items()}
     return Generated(kb, renderer, rendered, {path: render() for path, render in assets.items()})
 
