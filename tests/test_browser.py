@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from test_site import EXPECTED_PAGES
+from conftest import PAGES
 
 pytestmark = pytest.mark.browser
 
-@pytest.mark.parametrize("path", [p.removesuffix("index.html") for p in EXPECTED_PAGES])
+@pytest.mark.parametrize("path", [p.url for p in PAGES], ids=lambda url: url or "home")
 def test_page_loads_without_errors_or_foreign_requests(page, site_url, path):
     response = page.goto(f"{site_url}/{path}")
     assert response.ok

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, run_kb
+from conftest import DATA, FIXTURES, ROOT, run_kb
 
 
 def tree_digest(folder: Path) -> str:
@@ -22,7 +22,7 @@ def tree_digest(folder: Path) -> str:
 def test_validate_reports_everything_in_one_run_without_traceback(data_copy):
     for name in ("KB022-cite-unknown-provision", "KB012-vocabulary-capitalised", "KB006-python-tag"):
         shutil.copyfile(FIXTURES / "invalid" / f"{name}.yaml", data_copy / "instruments" / f"{name.lower()}.yaml")
-    result = run_kb("validate", "--data", str(data_copy), "--today", "2026-11-27")
+    result = run_kb("validate", "--data", str(data_copy))
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     reported = [line for line in result.stdout.splitlines() if ": KB" in line]
@@ -35,7 +35,7 @@ def test_validate_reports_everything_in_one_run_without_traceback(data_copy):
 
 
 def test_validate_passes_on_the_bundled_data():
-    result = run_kb("validate", "--today", "2026-11-27")
+    result = run_kb("validate", "--data", str(DATA))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK: ") and " instruments, " in result.stdout
 

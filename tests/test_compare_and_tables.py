@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import DATA, ROOT, TODAY
-from kb.load import load
+from conftest import KB, ROOT
 
 pytestmark = pytest.mark.browser
-KB = load(DATA, TODAY)
 SEEDS = ["cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures", "us-eop-2014-big-data-report"]
 
 
@@ -83,7 +82,7 @@ def test_the_comparison_downloads_as_csv_with_citations(page, site_url):
     page.wait_for_selector("form.kb-chooser:not([hidden])")
     with page.expect_download() as download:
         page.click("button.kb-download-csv")
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2 * len(KB.questions)
     saic = next(r for r in rows if r["instrument_id"] == "cn-saic-2015-consumer-measures" and r["question_id"] == "consent.required")
@@ -129,7 +128,7 @@ def test_chinese_titles_sort_by_pinyin(page, site_url):
         header.click()
     titles = [t for t in page.locator("#instrument-index tbody td:nth-child(2)").all_inner_texts() if t.strip()]
     from kb.citations import romanize
-    by_title = {i.title.zh: romanize(i.pinyin).lower() for i in KB.instruments if i.title.zh}
+    by_title = {i.title.zh: romanize(i.title.pinyin).lower() for i in KB.instruments if i.title.zh}
     keys = [by_title[t.strip()] for t in titles]
     assert keys == sorted(keys)
 

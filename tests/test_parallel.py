@@ -1,4 +1,5 @@
-"""The build's second core (kb.parallel): the same output as one core, and failures still surface."""
+"""The worker process that renders our pages and files (kb.rendering): the same site as rendering
+in the build's own process, failures that reach the build, and nothing left behind."""
 
 from __future__ import annotations
 
@@ -7,139 +8,81 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from kb.parallel import Helper, HelperFailed, can_fork
-from kb.render import SiteOptions
-from kb.site import generate
+from conftest import DATA, ROOT
+from kb import plugin
+from kb.pages.site import Site
+from test_cli import tree_digest
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
-
-
-def test_the_helper_renders_pages_in_another_process_and_files_for_the_site(tmp_path):
-    pages = {f"p{n}.md": (lambda n=n: f"page {n} rendered by {os.getpid()}") for n in range(50)}
-    files = {"downloads/data.bin": lambda: b"\x00\x01", "records/a.yaml": lambda: "id: a\n"}
-    helper = Helper(pages, files, near=tmp_path)
-    try:
-        for n in reversed(range(50)):  # any order, though the helper writes them in plan order
-            text = helper.read(f"p{n}.md").decode()
-            assert text.startswith(f"page {n} rendered by ")
-            assert text != f"page {n} rendered by {os.getpid()}"
-        helper.wait()
-        site = tmp_path / "site"
-        helper.deliver(site)
-        assert (site / "downloads" / "data.bin").read_bytes() == b"\x00\x01"
-        assert (site / "records" / "a.yaml").read_text() == "id: a\n"
-    finally:
-        helper.close()
-    assert not helper.folder.exists()
+pytestmark = pytest.mark.slow  # each test builds the site again
 
 
-def test_a_failure_in_the_helper_reaches_the_build(tmp_path):
-    def broken():
-        raise ValueError("bad provision")
+def _build(site, monkeypatch=None, inline=False):
+    if inline:  # as on a system without fork
+        monkeypatch.setattr(plugin.multiprocessing, "get_context", lambda method: (_ for _ in ()).throw(ValueError()))
+    from kb.load import load
 
-    helper = Helper({"a.md": lambda: "fine", "b.md": broken}, {}, near=tmp_path)
-    try:
-        assert helper.read("a.md") == b"fine"
-        with pytest.raises(HelperFailed, match="ValueError: bad provision"):
-            helper.read("b.md")
-        with pytest.raises(HelperFailed):
-            helper.wait()
-    finally:
-        helper.close()
+    return plugin.build_site(ROOT / "mkdocs.yml", site, load(DATA), DATA)
 
 
-def test_asking_for_a_page_the_helper_never_renders_fails_instead_of_hanging(tmp_path):
-    helper = Helper({"a.md": lambda: "fine"}, {}, near=tmp_path)
-    try:
-        with pytest.raises(HelperFailed, match="without rendering missing.md"):
-            helper.read("missing.md")
-    finally:
-        helper.close()
+def test_the_worker_builds_exactly_the_site_this_process_builds(tmp_path, monkeypatch):
+    error, _ = _build(tmp_path / "worker")
+    assert error == ""
+    with monkeypatch.context() as patch:
+        error, _ = _build(tmp_path / "inline", patch, inline=True)
+    assert error == ""
+    assert tree_digest(tmp_path / "worker") == tree_digest(tmp_path / "inline")
 
 
-def test_a_parallel_build_generates_exactly_what_a_serial_one_does(tmp_path):
-    serial = generate(ROOT / "data", SiteOptions(site_name="Test"), parallel=False)
-    parallel = generate(ROOT / "data", SiteOptions(site_name="Test"), parallel=True, near=tmp_path)
-    try:
-        assert list(parallel.pages) == list(serial.pages)  # same order: the search index follows it
-        assert {path: parallel.helper.read(path).decode() for path in parallel.pages} == serial.pages
-        parallel.helper.wait()
-        parallel.helper.deliver(tmp_path / "site")
-        assert list(parallel.assets) == list(serial.assets)
-        assert {path: (tmp_path / "site" / path).read_bytes() for path in parallel.assets} == serial.assets
-        assert any(path.startswith("instruments/") for path in serial.pages)
-        assert "downloads/kb.json" in serial.assets
-    finally:
-        parallel.helper.close()
+def test_a_failure_in_the_worker_stops_the_build_and_says_where(tmp_path, monkeypatch):
+    def broken(site, page):
+        raise RuntimeError(f"template trouble in {page.path}")
+
+    monkeypatch.setattr(Site, "render", broken)  # the worker is forked after this, so it has it too
+    error, _ = _build(tmp_path / "site")
+    assert "rendering" in error and "template trouble in" in error
+    assert "Traceback" not in error
 
 
-def test_without_a_helper_the_build_renders_here(monkeypatch):
-    def no_fork(*args, **kwargs):
-        raise OSError("Cannot allocate memory")
-
-    monkeypatch.setattr("kb.site.Helper", no_fork)
-    fallback = generate(ROOT / "data", SiteOptions(site_name="Test"), parallel=True)
-    assert fallback.helper is None
-    assert fallback.pages == generate(ROOT / "data", SiteOptions(site_name="Test")).pages
-
-
-def test_the_helper_never_returns_into_the_build_even_when_it_cannot_report(tmp_path, monkeypatch):
-    monkeypatch.setattr("kb.parallel._FAILED", "no-such-folder/.failed")  # the report cannot be written
-    test_process = os.getpid()
-
-    def broken():
-        raise ValueError("bad provision")
-
-    try:
-        helper = Helper({"a.md": broken}, {}, near=tmp_path)
-    finally:
-        if os.getpid() != test_process:  # only an escaped helper gets here
-            (tmp_path / "escaped").touch()
-            os._exit(0)
-    try:
-        with pytest.raises(HelperFailed, match="exit status"):
-            helper.read("a.md")
-    finally:
-        helper.close()
-    assert not (tmp_path / "escaped").exists()
-
-
-def test_the_helper_stops_and_cleans_up_when_the_build_is_killed(tmp_path):
-    script = (
-        "import sys, time\n"
-        "from pathlib import Path\n"
-        "from kb.parallel import Helper\n"
-        "pages = {f'p{n}.md': (lambda: time.sleep(0.05) or 'x') for n in range(400)}\n"
-        f"helper = Helper(pages, {{}}, near=Path({str(tmp_path)!r}))\n"
-        "print(helper.folder, flush=True)\n"
-        "time.sleep(60)\n")
-    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
-    folder = Path(build.stdout.readline().strip())
-    assert folder.is_dir()
-    build.kill()  # no chance to clean up: the helper must notice on its own
-    build.wait()
-    deadline = time.time() + 10
-    while folder.exists() and time.time() < deadline:
+def test_the_worker_does_not_outlive_the_build(tmp_path):
+    build = subprocess.Popen([sys.executable, "-m", "kb", "build", "--data", str(DATA), "--site", str(tmp_path / "site")],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not (children := _children(build.pid)) and build.poll() is None and time.time() < deadline:
         time.sleep(0.05)
-    assert not folder.exists()
+    assert children, "the build started no worker"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.time() + 60
+    while time.time() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.2)
+    assert not [pid for pid in children if _alive(pid)], "the worker is still running after its build was killed"
 
 
-def test_a_helper_reaped_by_the_system_still_counts_as_finished(tmp_path):
-    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+def test_a_finished_build_leaves_no_process_behind(tmp_path):
+    from kb.load import load
+
+    before = set(_children(os.getpid()))
+    error, _ = plugin.build_site(ROOT / "mkdocs.yml", tmp_path / "site", load(DATA), DATA)
+    assert error == ""
+    deadline = time.time() + 10
+    while time.time() < deadline and set(_children(os.getpid())) - before:
+        time.sleep(0.1)
+    assert set(_children(os.getpid())) - before == set()
+
+
+def _children(pid: int) -> list[int]:
     try:
-        helper = Helper({"a.md": lambda: "page"}, {"f.txt": lambda: b"file"}, near=tmp_path)
-        try:
-            assert helper.read("a.md") == b"page"
-            helper.wait()
-            helper.deliver(tmp_path / "site")
-            assert (tmp_path / "site" / "f.txt").read_bytes() == b"file"
-        finally:
-            helper.close()
-    finally:
-        signal.signal(signal.SIGCHLD, previous)
+        return [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False

@@ -16,8 +16,7 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT
-from test_site import EXPECTED_PAGES
+from conftest import PAGES, ROOT
 
 BASELINES = Path(__file__).parent / "baselines"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -34,7 +33,7 @@ def test_every_page_passes_axe_at_wcag_21_aa(page, site_url):
     used = [0] * len(baseline)
     axe = Axe()
     unexpected = []
-    for path in [p.removesuffix("index.html") for p in EXPECTED_PAGES]:
+    for path in [p.url for p in PAGES]:
         page.goto(f"{site_url}/{path}")
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
         for violation in result.response["violations"]:
@@ -47,9 +46,10 @@ def test_every_page_passes_axe_at_wcag_21_aa(page, site_url):
                 if not matches:
                     unexpected.append(f"/{path}: {violation['id']} at {target}: {violation['help']}")
     assert unexpected == []
-    assert [e for e, n in zip(baseline, used) if n == 0] == [], "baseline entries that no longer occur"
+    assert [e for e, n in zip(baseline, used, strict=True) if n == 0] == [], "baseline entries that no longer occur"
 
 
+@pytest.mark.slow  # needs the Nu checker and Java, which `make test` installs
 def test_every_page_is_valid_html(built_site):
     assert VNU.exists(), "the Nu checker is missing: `make test` installs it (npm package vnu-jar)"
     java = shutil.which("java")
@@ -68,4 +68,4 @@ def test_every_page_is_valid_html(built_site):
             where = message.get("url", "").replace(f"file:{built_site}", "")
             unexpected.append(f"{where}:{message.get('lastLine')}: {message['message']}")
     assert unexpected == []
-    assert [e for e, n in zip(baseline, used) if n == 0] == [], "baseline entries that no longer occur"
+    assert [e for e, n in zip(baseline, used, strict=True) if n == 0] == [], "baseline entries that no longer occur"

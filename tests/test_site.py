@@ -12,13 +12,10 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
-from conftest import DATA, TODAY, run_kb
-from kb.export import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from conftest import DATA, KB, PAGES, run_kb
+from kb.exports.tables import FINDING_COLUMNS, INSTRUMENT_COLUMNS
 from kb.formatting import canonical
-from kb.load import load
-from kb.yamlsafe import parse_bytes
-
-KB = load(DATA, TODAY)
+from kb.load.yamlsafe import parse_bytes
 
 
 class Page(HTMLParser):
@@ -63,21 +60,28 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-EXPECTED_PAGES = (
-    ["index.html", "instruments/index.html", "compare/index.html", "compare/consent/index.html",
-     "compare/registration/index.html", "compare/oversight/index.html", "gaps/index.html", "bodies/index.html",
-     "method/index.html", "downloads/index.html", "contributing/index.html"]
-    + ["timeline/index.html", "reference/index.html"]
-    + [f"jurisdictions/{j.slug}/index.html" for j in KB.jurisdictions.values()]
-    + [f"gaps/{year}/index.html" for year in range(2012, int(max(i.last_verified for i in KB.instruments)[:4]) + 1)]
-    + [f"instruments/{i.id}/index.html" for i in KB.instruments]
-    + [f"bodies/{b.id}/index.html" for b in KB.bodies]
-)
+def built_file(page) -> str:
+    """Where a page of the registry lands in the built site."""
+    return page.url + "index.html"
 
 
-@pytest.mark.parametrize("page", EXPECTED_PAGES)
-def test_every_page_is_built(built_site, page):
-    assert (built_site / page).is_file()
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url or "home")
+def test_every_page_of_the_registry_is_built_and_shows_what_it_declares(built_site, page):
+    path = built_site / built_file(page)
+    assert path.is_file()
+    parsed = parse(path)
+    for words in page.shows:
+        assert " ".join(words.split()) in parsed.text, words
+    for anchor in page.anchors:
+        assert anchor in parsed.ids, anchor
+    assert parsed.text.count(page.title) >= 1
+
+
+def test_the_site_has_no_page_the_registry_does_not_know(built_site):
+    known = {built_file(p) for p in PAGES} | {"404.html"}
+    built = {p.relative_to(built_site).as_posix() for p in html_pages(built_site)}
+    redirects = {p for p in built if "http-equiv=\"refresh\"" in (built_site / p).read_text(encoding="utf-8")[:600]}
+    assert built - known - redirects == set()
 
 
 def test_every_internal_link_and_anchor_resolves(built_site):
@@ -122,7 +126,7 @@ def test_instrument_page_shows_what_a_citer_needs(built_site, instrument):
     text = page.text
     assert instrument.title.en in text
     if instrument.title.zh:
-        assert instrument.title.zh in text and instrument.pinyin in text
+        assert instrument.title.zh in text and instrument.title.pinyin in text
     for label in ("Issuer", "Type", "Legal force", "Adopted", "Status", "Official text", "Last verified"):
         assert f"<dt>{label}</dt>" in html
     for provision in instrument.provisions:
@@ -167,7 +171,7 @@ def test_gaps_are_marked_with_words_not_only_colour(built_site):
 
 def test_the_year_pages_agree_with_the_records(built_site):
     """Recompute, independently of kb.views, the strongest answer per question at each year's end."""
-    last = int(max(i.last_verified for i in KB.instruments)[:4])
+    last = int(KB.edition[:4])  # the year views run to the dataset edition's year
     for year in range(2012, last + 1):
         day = f"{year}-12-31"
         page = parse(built_site / "gaps" / str(year) / "index.html")
@@ -178,11 +182,11 @@ def test_the_year_pages_agree_with_the_records(built_site):
             in_force = []
             for i in KB.instruments:
                 start = i.effective or i.adopted
-                for a in i.amended:
+                for a in i.dates.amended:
                     if a.date == i.coded_version:
                         start = a.effective or a.date
                 if (i.jurisdiction.code in applies and i.legal_force.id == "binding" and start <= day
-                        and not (i.repealed and i.repealed <= day)):
+                        and not (i.dates.repealed and i.dates.repealed <= day)):
                     in_force.append(i)
             for q in KB.questions:
                 answers = {i.findings[q.id].answer for i in in_force}
@@ -227,19 +231,25 @@ def test_downloads_match_the_records(built_site):
     instruments = _csv(built_site / "downloads" / "instruments.csv")
     assert list(instruments[0]) == INSTRUMENT_COLUMNS
     assert [row["id"] for row in instruments] == [i.id for i in KB.instruments]
-    for row, instrument in zip(instruments, KB.instruments):
+    for row, instrument in zip(instruments, KB.instruments, strict=True):
         assert row["title_zh"] == (instrument.title.zh or "")
         assert row["adopted"] == instrument.adopted and row["legal_force"] == instrument.legal_force.id
         assert row["official_url"] == instrument.official_sources[0].url
     findings = _csv(built_site / "downloads" / "findings.csv")
     assert list(findings[0]) == FINDING_COLUMNS
     assert len(findings) == len(KB.instruments) * len(KB.questions)
-    saic = next(r for r in findings if r["instrument_id"] == "cn-saic-2015-consumer-measures" and r["question"] == "consent.required")
-    assert saic["answer"] == "yes" and saic["cite"] == "art-11"
-    assert "并经消费者同意" in saic["quote_original"] and "consent" in saic["quote_en"]
+    rows = {(r["instrument_id"], r["question"]): r for r in findings}
+    for instrument in KB.instruments:
+        for question_id, finding in instrument.findings.items():
+            row = rows[(instrument.id, question_id)]
+            assert row["answer"] == finding.answer and row["cite"] == " ".join(p.id for p in finding.cite)
+            for provision in finding.cite:
+                assert provision.text["en"] in row["quote_en"]
+                if instrument.language in provision.text:
+                    assert provision.text[instrument.language] in row["quote_original"]
     document = json.loads((built_site / "downloads" / "kb.json").read_text(encoding="utf-8"))
     assert [i["id"] for i in document["instruments"]] == [i.id for i in KB.instruments]
-    assert document["edition"] == max(i.last_verified for i in KB.instruments)
+    assert document["edition"] == KB.edition
     assert {q["id"] for d in document["framework"] for q in d["questions"]} == {q.id for q in KB.questions}
     schema = json.loads((built_site / "schema" / "instrument.schema.json").read_text(encoding="utf-8"))
     assert "enum" in schema["properties"]["legal_force"]

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.yamlsafe import MAX_FILE_BYTES, parse_bytes
+from kb.load.yamlsafe import MAX_FILE_BYTES, parse_bytes
 
 
 def parse(text: str | bytes):
@@ -60,7 +60,7 @@ def test_byte_order_mark_is_accepted():
 
 
 def test_not_utf8_names_the_line():
-    doc, problems = parse("a: 1\nb: caf".encode() + "é".encode("latin-1") + b"\n")
+    doc, problems = parse(b"a: 1\nb: caf" + "é".encode("latin-1") + b"\n")
     assert doc is None and [(p.code, p.line) for p in problems] == [("KB002", 2)]
 
 

@@ -49,9 +49,24 @@
     document.body.removeChild(area);
   }
 
+  // Tables written in Markdown (the hand-written pages) scroll sideways inside the theme's wrapper
+  // on narrow screens; make the wrapper reachable by keyboard, as the generated tables' wrappers are.
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", "Table (scrolls sideways)");
+    });
+  }
+
+  function setUp() {
+    completePageCitations();
+    focusableScrollers();
+  }
+
   if (window.document$ && window.document$.subscribe) {
-    window.document$.subscribe(completePageCitations);  // Material's page-change stream
+    window.document$.subscribe(setUp);  // Material's page-change stream
   } else {
-    document.addEventListener("DOMContentLoaded", completePageCitations);
+    document.addEventListener("DOMContentLoaded", setUp);
   }
 })();

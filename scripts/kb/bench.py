@@ -92,8 +92,7 @@ def synthesise(target: Path, size: int, lean: bool = False) -> Path:
 
 
 def _env(timings: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1",
-            "KB_TIMINGS": str(timings)}
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_TIMINGS": str(timings)}
 
 
 def _memory_mb(pid: int) -> float:
@@ -138,14 +137,14 @@ def build_once(data: Path, site: Path) -> dict:
     matrices = {p for p in pages if "/compare/" in str(p) or p.parent.name in ("gaps", "instruments") and p.name == "index.html"}
     figures.update(
         validate_s=inner.get("validate_s", 0.0),
-        generate_s=inner.get("generate_s", 0.0),
-        hook_s=inner.get("hook_s", 0.0),
-        helper_cpu_s=inner.get("helper_cpu_s", 0.0),
+        plan_s=inner.get("load_s", 0.0) + inner.get("plan_s", 0.0),
+        wait_s=inner.get("page_wait_s", 0.0),
+        worker_cpu_s=inner.get("worker_cpu_s", 0.0),
         site_mb=sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6,
         largest_page_kb=max(sizes.values()) / 1024,
         largest_other_page_kb=max((s for p, s in sizes.items() if p not in matrices), default=0) / 1024,
     )
-    figures["own_s"] = figures["validate_s"] + figures["generate_s"] + figures["hook_s"]
+    figures["own_s"] = figures["validate_s"] + figures["plan_s"] + figures["wait_s"]
     figures["mkdocs_s"] = figures["total_s"] - figures["own_s"]
     return figures
 
@@ -178,7 +177,7 @@ def serve_rebuild(runs: int) -> float:
         data = Path(tmp) / "data"
         shutil.copytree(DATA, data)
         port = _free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "KB_DATA": str(data)}
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_DATA": str(data)}
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
                                    f"127.0.0.1:{port}", "--config-file", str(ROOT / "mkdocs.yml")],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -258,13 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = {}
 
     def report(label: str, r: dict) -> None:
-        print(f"instruments={label} validate_s={r['validate_s']:.2f} generate_s={r['generate_s']:.2f} "
-              f"hook_s={r['hook_s']:.2f} "
+        print(f"instruments={label} validate_s={r['validate_s']:.2f} plan_s={r['plan_s']:.2f} "
+              f"wait_s={r['wait_s']:.2f} "
               f"mkdocs_s={r['mkdocs_s']:.2f} total_s={r['total_s']:.2f} site_mb={r['site_mb']:.1f} "
               f"largest_page_kb={r['largest_page_kb']:.0f} largest_other_page_kb={r['largest_other_page_kb']:.0f} "
-              f"peak_memory_mb={r['peak_memory_mb']:.0f} helper_cpu_s={r['helper_cpu_s']:.2f} "
-              f"share_validate_generate={(r['validate_s'] + r['generate_s']) / r['total_s']:.1%} "
-              f"share_with_hook={r['own_s'] / r['total_s']:.1%}", flush=True)
+              f"peak_memory_mb={r['peak_memory_mb']:.0f} worker_cpu_s={r['worker_cpu_s']:.2f} "
+              f"own_share={r['own_s'] / r['total_s']:.1%}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="kb-bench-data-") as tmp:
         for size in sizes:

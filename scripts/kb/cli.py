@@ -1,4 +1,5 @@
-"""Command line: ``python -m kb validate|build`` (run with scripts/ on PYTHONPATH; see Makefile).
+"""The command line, `kb` (a console script of this package; `make` runs it from .venv):
+``kb validate|build|new|format|manifest|docs``.
 
 Exit codes: 0 success, 1 problems in the data or a failed build, 2 wrong usage.
 No traceback reaches the user: problems are printed as ``file:line: CODE message`` lines.
@@ -7,9 +8,9 @@ No traceback reaches the user: problems are printed as ``file:line: CODE message
 from __future__ import annotations
 
 import argparse
-import json
 import datetime as dt
 import gc
+import json
 import os
 import re
 import shutil
@@ -20,15 +21,13 @@ from pathlib import Path
 
 from .formatting import format_folder
 from .load import load
-from .problems import DataError
-from . import site as site_module
-from .site import edition_of
+from .load.problems import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _today(value: str | None) -> dt.date:
-    # "today" is injectable so that tests and reviewers get the same answer on any day.
+    # "today" is injectable so that a reviewer can ask what the data said on another day.
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
@@ -47,74 +46,40 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def _mkdocs_build(site_dir: Path) -> str:
-    """Run MkDocs in this process (so the hook can reuse the model); return an error or ''."""
-    import logging
-
-    from mkdocs import exceptions
-    from mkdocs.commands import build
-    from mkdocs.config import load_config
-
-    messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            messages.append(f"{record.levelname}: {record.getMessage()}")
-
-    logger = logging.getLogger("mkdocs")
-    handler = Collect(level=logging.WARNING)
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    try:
-        config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build.build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except (exceptions.MkDocsException, exceptions.ConfigurationError) as err:
-        return "\n".join(messages + [str(err)])
-    except Exception as err:  # a bug in the generator, not in the data: say so, briefly
-        if os.environ.get("KB_DEBUG"):
-            raise
-        return "\n".join(messages + [f"internal error while building the site: {type(err).__name__}: {err}",
-                                      "This is a bug in the generator, not in your data; run with KB_DEBUG=1 "
-                                      "for the traceback and please report it."])
-    finally:
-        logger.removeHandler(handler)
-    return ""
-
-
 def cmd_build(args) -> int:
     """Validate, then build into a temporary folder and swap it in only on success."""
+    from .plugin import build_site  # MkDocs is imported only by the plugin, and only to build
+
     started = time.perf_counter()
     if cmd_validate(args) != 0:
         print(f"The site in {args.site} was left as it was.", file=sys.stderr)
         return 1
-    # The checked model lives as long as this process: spare the garbage collector (and the
-    # build's helper, which would copy every memory page the collector touches) from walking it.
+    validated = time.perf_counter()
+    # The checked model lives as long as this process: spare the garbage collector from walking it.
     gc.freeze()
     site = Path(args.site).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-building-", dir=site.parent))
     # Pin the build date to the data's edition so two builds of one commit are byte-identical.
-    validated = time.perf_counter()
-    edition = edition_of(args.kb)
-    epoch = int(dt.datetime.fromisoformat(edition).replace(tzinfo=dt.timezone.utc).timestamp()) if edition else 0
-    os.environ["KB_DATA"] = str(Path(args.data).resolve())
+    edition = args.kb.edition
+    epoch = int(dt.datetime.fromisoformat(edition).replace(tzinfo=dt.UTC).timestamp()) if edition else 0
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    site_module.preloaded[Path(args.data).resolve()] = args.kb  # the hook reuses the checked model
-    error = _mkdocs_build(staging)
+    try:
+        error, timings = build_site(ROOT / "mkdocs.yml", staging, args.kb, Path(args.data).resolve())
+    except KeyboardInterrupt:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if error:
         shutil.rmtree(staging, ignore_errors=True)
         sys.stderr.write(error + "\n")
         print(f"\nmkdocs build failed; the site in {args.site} was left as it was.", file=sys.stderr)
         return 1
-    timings = os.environ.get("KB_TIMINGS")  # set by `make bench`
-    if timings:
-        figures = json.loads(Path(timings).read_text()) if Path(timings).exists() else {}
-        figures["validate_s"] = validated - started
-        Path(timings).write_text(json.dumps(figures))
+    if os.environ.get("KB_TIMINGS"):  # `make bench` reads how long our own part took
+        import resource  # (POSIX only, like the measurement)
+
+        worker = resource.getrusage(resource.RUSAGE_CHILDREN)  # the rendering worker, once it has ended
+        Path(os.environ["KB_TIMINGS"]).write_text(json.dumps({"validate_s": validated - started, **timings,
+                                                              "worker_cpu_s": worker.ru_utime + worker.ru_stime}))
     old = site.with_name(site.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if site.exists():
@@ -170,33 +135,52 @@ def cmd_format(args) -> int:
 def cmd_manifest(args) -> int:
     """Append the URLs and anchors the current data publishes to published-urls.txt."""
     from .manifest import entries, write_manifest
-    from .views import years
+    from .pages.site import Site, SiteOptions
 
     kb = load(Path(args.data), _today(args.today))
-    added = write_manifest(entries(kb, years(2012, kb.edition or "2026-12-31")))
+    added = write_manifest(entries(Site(kb, SiteOptions())))
     print(f"published-urls.txt: {added} new URL(s) or anchor(s) added; none removed.")
     return 0
+
+
+def cmd_docs(args) -> int:
+    """Write the generated parts of the hand-written documents (the rule table in CONTRIBUTING.md)."""
+    from .docs import update_documents
+
+    changed = update_documents(check=args.check)
+    if args.check and changed:
+        print(f"{', '.join(changed)} out of date: run `make docs`", file=sys.stderr)
+        return 1
+    print(f"Updated {', '.join(changed)}." if changed else "The generated parts of the documents are current.")
+    return 0
+
+
+COMMANDS = {
+    "validate": (cmd_validate, "check every data file and report every problem"),
+    "build": (cmd_build, "validate, then build the site atomically"),
+    "new": (cmd_new, "scaffold a new instrument record from the template"),
+    "format": (cmd_format, "rewrite records into the canonical format (--check: only show the diff)"),
+    "manifest": (cmd_manifest, "add the URLs and anchors now published to published-urls.txt"),
+    "docs": (cmd_docs, "write the rule-code table into CONTRIBUTING.md (--check: only say if it is out of date)"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb", description="Privacy-law knowledge base tools")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, helptext in (("validate", "check every data file and report every problem"),
-                           ("build", "validate, then build the site atomically"),
-                           ("new", "scaffold a new instrument record from the template"),
-                           ("format", "rewrite records into the canonical format (--check: only show the diff)"),
-                           ("manifest", "add the URLs and anchors now published to published-urls.txt")):
+    for name, (_, helptext) in COMMANDS.items():
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("--data", default="data", help="data folder (default: data)")
-        p.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), for reproducible checks")
+        if name != "docs":
+            p.add_argument("--data", default="data", help="data folder (default: data)")
+            p.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), for reproducible checks")
         if name == "build":
             p.add_argument("--site", default="site", help="output folder (default: site)")
-        if name == "format":
-            p.add_argument("--check", action="store_true", help="change nothing; print a diff and fail if any record differs")
+        if name in ("format", "docs"):
+            p.add_argument("--check", action="store_true", help="change nothing; show what differs and fail if anything does")
         if name == "new":
             p.add_argument("--id", required=True, help="the new record's id, e.g. cn-miit-2013-telecom-pi-provisions")
     args = parser.parse_args(argv)
     try:
-        return {"validate": cmd_validate, "build": cmd_build, "new": cmd_new, "format": cmd_format, "manifest": cmd_manifest}[args.command](args)
+        return COMMANDS[args.command][0](args)
     except KeyboardInterrupt:
         return 130

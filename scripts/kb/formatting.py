@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from .schema import SCHEMA_NAMES, raw_schema, resolve_ref
-from .yamlsafe import parse_bytes
+from .load.schema import SCHEMA_NAMES, raw_schema, resolve_ref
+from .load.yamlsafe import parse_bytes
 
 WIDTH = 100
 MODELINE = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import KnowledgeBase
+from .exports import PUBLISHED
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "published-urls.txt"
@@ -20,21 +20,14 @@ HEADER = ("# Published URLs and anchors: the citation contract. Never delete a l
           "# declare the redirect in redirects.yaml. `make manifest` appends new URLs after a release.\n")
 
 
-def entries(kb: KnowledgeBase, years: list[int]) -> list[str]:
-    out = ["", "instruments/", "compare/", "gaps/", "bodies/", "method/", "downloads/", "timeline/",
-           "contributing/", "reference/"]
-    out += [f"compare/{d.id}/" for d in kb.dimensions]
-    out += [f"compare/{d.id}/#{q.anchor}" for d in kb.dimensions for q in d.questions]
-    out += [f"jurisdictions/{j.slug}/" for j in kb.jurisdictions.values()]
-    out += [f"gaps/{y}/" for y in years]
-    out += [f"bodies/{b.id}/" for b in kb.bodies]
-    for i in kb.instruments:
-        out.append(f"instruments/{i.id}/")
-        out += [f"instruments/{i.id}/#{p.id}" for p in i.provisions]
-        out += [f"instruments/{i.id}/#{q.anchor}" for q in kb.questions]
-    out += ["downloads/instruments.csv", "downloads/findings.csv", "downloads/kb.json",
-            "downloads/citations.json", "downloads/citations.ris", "downloads/citations.bib"]
-    return out
+def entries(site) -> list[str]:
+    """Every address the site publishes: each page of the registry with its anchors, and the
+    downloads that are part of the contract."""
+    out = []
+    for page in site.pages():
+        out.append(page.url)
+        out += [f"{page.url}#{anchor}" for anchor in page.anchors]
+    return out + list(PUBLISHED)
 
 
 def read_manifest(path: Path = MANIFEST) -> list[str]:

@@ -1,16 +1,35 @@
-"""The typed in-memory knowledge base that renderers and exporters read.
+"""The typed in-memory knowledge base that pages and exports read.
 
-Objects here are built only from data that passed validation (see load.py), so renderers can
-rely on every reference resolving: a finding's citations are Provision objects, an oversight
-role points at a Body, and so on.
+Objects here are built only from data that passed validation (kb.load), so every reference
+resolves: a finding's citations are Provision objects, an oversight role points at a Body, a term
+is a Term of its vocabulary. The classes follow the shape of the YAML records, field for field and
+with the same names, so that kb.json (kb.exports) can be dumped from them without a second list of
+fields. Fields marked ``ref`` are written out as the id of what they point to; fields marked
+``internal`` (back-references, file paths) are left out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The instrument page uses these anchors for its own parts; a provision id may not take one (rule
+# KB040), or a citation of the provision would land on the wrong element. Question anchors
+# (consent-required, ...) and findings-<dimension> are reserved too; see reserved_anchors().
+PAGE_ANCHORS = frozenset({"facts", "findings", "binds", "oversight", "relations", "provisions", "sources", "cite",
+                          "record"})
 
-@dataclass(frozen=True)
+
+def ref(**kwargs):
+    """A field that points at another object; exported as that object's id."""
+    return field(metadata={"ref": True}, **kwargs)
+
+
+def internal(**kwargs):
+    """A field the exports leave out (derived back-references, where a file lives)."""
+    return field(metadata={"internal": True}, **kwargs)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Text:
     """Text in English with an optional Chinese version."""
 
@@ -18,19 +37,24 @@ class Text:
     zh: str | None = None
 
     @classmethod
-    def of(cls, raw: dict | None) -> "Text | None":
-        return cls(raw["en"], raw.get("zh")) if raw else None
+    def of(cls, raw: dict | None) -> Text | None:
+        return cls(en=raw["en"], zh=raw.get("zh")) if raw else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Term:
+    """A term of a vocabulary in data/vocabularies.yaml, with whatever it says about itself."""
+
     id: str
     label: Text
     definition: Text
     icon: str | None = None
+    requires: tuple[str, ...] = ()
+    protects: str | None = None  # answers: "fully" or "partly"
+    closes_gaps: bool = False  # legal force: an instrument with it can close a gap
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Vocabulary:
     name: str
     description: str
@@ -40,33 +64,34 @@ class Vocabulary:
         return self.terms[term_id]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Jurisdiction:
     code: str
     name: Text
     parent: str | None = None
+    official_domains: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
         return self.code.lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Question:
     id: str
-    dimension_id: str
     short: Text
     text: Text
     guidance: Text
     gap_answers: tuple[str, ...]
     gap_meaning: Text
+    dimension_id: str = internal()
 
     @property
     def anchor(self) -> str:
-        return self.id.replace(".", "-")
+        return question_anchor(self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dimension:
     id: str
     title: Text
@@ -74,7 +99,16 @@ class Dimension:
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True)
+def reserved_anchors(dimension_ids, question_ids) -> frozenset[str]:
+    """Every anchor of the instrument page that is not a provision's."""
+    return PAGE_ANCHORS | {f"findings-{d}" for d in dimension_ids} | {question_anchor(q) for q in question_ids}
+
+
+def question_anchor(question_id: str) -> str:
+    return question_id.replace(".", "-")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Source:
     role: str
     lang: str
@@ -86,22 +120,27 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Translation:
+    by: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provision:
     id: str
     label: Text
     text: dict[str, str]
-    translation_by: str | None = None
-    translation_url: str | None = None
+    translation: Translation | None = None
     note: Text | None = None
     former_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
-    question: Question
+    question: Question = ref()
     answer: str
-    cite: tuple[Provision, ...]
+    cite: tuple[Provision, ...] = ref(default=())
     summary: Text | None = None
     note: Text | None = None
     coded_by: str | None = None
@@ -113,108 +152,145 @@ class Finding:
         return self.answer in self.question.gap_answers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Amendment:
     date: str
-    note: Text | None = None
     effective: str | None = None
+    note: Text | None = None
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
+class Dates:
+    adopted: str
+    effective: str | None = None
+    amended: tuple[Amendment, ...] = ()
+    repealed: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Title:
+    en: str
+    zh: str | None = None
+    pinyin: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Review:
+    last_verified: str
+    verified_by: str | None = None
+    note: Text | None = None
+
+
+@dataclass(kw_only=True, eq=False)  # compared by identity: bodies point at each other
 class Body:
     id: str
-    source_path: str
-    jurisdiction: Jurisdiction
+    jurisdiction: Jurisdiction = ref()
     name: Text
-    abbreviation: str | None
-    body_type: Term
-    dedicated: Term
+    abbreviation: str | None = None
+    body_type: Term = ref()
+    dedicated: Term = ref()
     independence: Text
     powers: Text
     summary: Text
-    sources: tuple[Source, ...]
     established: str | None = None
     dissolved: str | None = None
-    predecessor: str | None = None
-    successor: str | None = None
+    predecessor: Body | None = ref(default=None)
+    successor: Body | None = ref(default=None)
     note: Text | None = None
-    # filled in once instruments are loaded: (instrument, role) pairs, in instrument order
-    roles: list = field(default_factory=list)
+    sources: tuple[Source, ...] = ()
+    source_path: str = internal(default="")
+    # (instrument, role) pairs, in instrument order, filled in once the instruments are read
+    roles: list = internal(default_factory=list)
 
     @property
     def label(self) -> str:
         return f"{self.name.en} ({self.abbreviation})" if self.abbreviation else self.name.en
 
+    def existed_on(self, day: str) -> bool:
+        """Whether the body existed on ``day`` (as far as its dates are recorded)."""
+        return not (self.established and self.established > day) and not (self.dissolved and self.dissolved <= day)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class OversightRole:
-    body: Body
+    body: Body = ref()
     role: Text
-    cite: tuple[Provision, ...]
+    cite: tuple[Provision, ...] = ref()
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
+class Relation:
+    type: Term = ref()
+    target: Instrument = ref()
+    cite: tuple[Provision, ...] = ref(default=())
+    note: Text | None = None
+    subject: Instrument = internal()
+
+
+@dataclass(kw_only=True, eq=False)  # compared by identity: relations point both ways
 class Instrument:
     id: str
-    source_path: str
-    jurisdiction: Jurisdiction
+    jurisdiction: Jurisdiction = ref()
     language: str
-    title: Text
-    pinyin: str | None
-    aliases: tuple[str, ...]
+    title: Title
     short_title: str
     issuer: Text
-    document_number: str | None
-    instrument_type: Term
-    legal_force: Term
-    adopted: str
-    effective: str | None
-    amended: tuple[Amendment, ...]
-    repealed: str | None
-    coded_version: str | None
-    status: Term
-    status_note: Text | None
-    summary: Text | None
+    document_number: str | None = None
+    citation: dict = field(default_factory=dict)  # the parts of a formal citation the record gives
+    instrument_type: Term = ref()
+    legal_force: Term = ref()
+    dates: Dates
+    coded_version: str | None = None
+    status: Term = ref()
+    status_note: Text | None = None
+    summary: Text | None = None
     sources: tuple[Source, ...]
     provisions: tuple[Provision, ...]
     findings: dict[str, Finding]
-    oversight: tuple[OversightRole, ...]
-    last_verified: str
-    verified_by: str | None
-    review_note: Text | None
-    citation: dict = field(default_factory=dict)
-    relations: list = field(default_factory=list)  # Relation objects where this is the subject
-    inverse_relations: list = field(default_factory=list)  # Relation objects that point here
+    oversight: tuple[OversightRole, ...] = ()
+    relations: list[Relation] = field(default_factory=list)
+    review: Review
+    source_path: str = internal(default="")
+    inverse_relations: list[Relation] = internal(default_factory=list)  # relations of others that point here
+
+    # Shorthands the templates use often.
+    @property
+    def adopted(self) -> str:
+        return self.dates.adopted
+
+    @property
+    def effective(self) -> str | None:
+        return self.dates.effective
+
+    @property
+    def pinyin(self) -> str | None:
+        return self.title.pinyin
 
     @property
     def year(self) -> str:
-        return self.adopted[:4]
+        return self.dates.adopted[:4]
 
     @property
     def official_sources(self) -> list[Source]:
         return [s for s in self.sources if s.role == "official"]
 
+    @property
+    def closes_gaps(self) -> bool:
+        return self.legal_force.closes_gaps
+
     def gaps(self) -> list[Finding]:
         return [f for f in self.findings.values() if f.is_gap]
 
 
-@dataclass(frozen=True)
-class Relation:
-    subject: "Instrument"
-    type: Term
-    target: "Instrument"
-    cite: tuple[Provision, ...]
-    note: Text | None = None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Edition:
     edition: str
     summary: Text
     changes: tuple[Text, ...]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class KnowledgeBase:
     vocabularies: dict[str, Vocabulary]
     jurisdictions: dict[str, Jurisdiction]
@@ -222,6 +298,9 @@ class KnowledgeBase:
     instruments: list[Instrument]  # grouped by jurisdiction (data order), then by date
     bodies: list[Body]
     editions: tuple[Edition, ...] = ()
+
+    def __post_init__(self):
+        self._by_id = {i.id: i for i in self.instruments}
 
     @property
     def edition(self) -> str:
@@ -233,7 +312,7 @@ class KnowledgeBase:
         return [q for d in self.dimensions for q in d.questions]
 
     def instrument(self, instrument_id: str) -> Instrument:
-        return next(i for i in self.instruments if i.id == instrument_id)
+        return self._by_id[instrument_id]
 
     def by_jurisdiction(self) -> list[tuple[Jurisdiction, list[Instrument]]]:
         groups = []

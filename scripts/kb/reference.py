@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .schema import resolve_ref
+from .load.schema import resolve_ref
 
 
 @dataclass(frozen=True)

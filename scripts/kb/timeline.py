@@ -102,14 +102,12 @@ def timeline_svg(kb: KnowledgeBase, edition: str, relative_to: str) -> Markup:
             # Labels run right of the dot, or left of it near the right edge of the chart.
             flip = x + width > WIDTH - RIGHT
             span = (x - width, x) if flip else (x, x + width)
-            for n, spans in enumerate(rows):
-                if all(span[1] + 8 < a or span[0] > b + 8 for a, b in spans):
-                    spans.append(span)
-                    break
-            else:
-                n = len(rows)
-                rows.append([span])
-            placed.append((instrument, x, n, flip))
+            free = (n for n, spans in enumerate(rows) if all(span[1] + 8 < a or span[0] > b + 8 for a, b in spans))
+            row = next(free, len(rows))
+            if row == len(rows):
+                rows.append([])
+            rows[row].append(span)
+            placed.append((instrument, x, row, flip))
         height = 30 + ROW * max(len(rows), 1)
         axis = y + 12
         parts.append(f'<g class="kb-lane"><text x="8" y="{axis + 4:.0f}" font-weight="700" font-size="13">'

@@ -17,7 +17,7 @@ STRENGTH = {"yes": 2, "partial": 1}
 def coded_from(instrument: Instrument) -> str:
     """The day from which the coded wording (and so the findings) applied."""
     if instrument.coded_version and instrument.coded_version != instrument.adopted:
-        for amendment in instrument.amended:
+        for amendment in instrument.dates.amended:
             if amendment.date == instrument.coded_version:
                 return amendment.effective or amendment.date
     return instrument.effective or instrument.adopted
@@ -29,7 +29,7 @@ def in_force_on(instrument: Instrument, day: str) -> bool:
         return False
     if coded_from(instrument) > day:
         return False
-    return not (instrument.repealed and instrument.repealed <= day)
+    return not (instrument.dates.repealed and instrument.dates.repealed <= day)
 
 
 def members(kb: KnowledgeBase, jurisdiction: Jurisdiction) -> list[Instrument]:

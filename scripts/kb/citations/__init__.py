@@ -1,0 +1,214 @@
+"""Citations of instruments and provisions, and reference-manager files.
+
+The parts of a citation live in the records (pinyin title, promulgating body, dates, document
+number, citation.code ...); the strings are rendered from them by one Jinja2 template per style
+in templates/. They are plain text: pages escape them when they show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..model import Instrument, KnowledgeBase, Provision
+
+STYLES = {
+    "bluebook": "Bluebook",
+    "oscola": "OSCOLA",
+    "chicago": "Chicago (notes)",
+    "gbt7714": "GB/T 7714-2015",
+}
+PROJECT = "Privacy Law Compared"
+
+_BLUEBOOK_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+@lru_cache(maxsize=4096)
+def romanize(pinyin: str | None) -> str:
+    """Pinyin without tone marks, as Bluebook and most English styles print it."""
+    if not pinyin:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", pinyin)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _date(iso: str | None, form) -> str:
+    return form(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def date_bluebook(iso: str | None) -> str:
+    return _date(iso, lambda d: f"{_BLUEBOOK_MONTHS[d.month - 1]} {d.day}, {d.year}")
+
+
+def date_long(iso: str | None) -> str:
+    return _date(iso, lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}")
+
+
+def date_oscola(iso: str | None) -> str:
+    return _date(iso, lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}")
+
+
+def month_year(iso: str | None) -> str:
+    return _date(iso, lambda d: f"{_MONTHS[d.month - 1]} {d.year}")
+
+
+def pinpoint(provision: Provision | None, style: str) -> str:
+    """'Article 11' -> 'art. 11' (OSCOLA: 'art 11'); '§ 552a(b)' stays a section; else the label."""
+    if provision is None:
+        return ""
+    label = provision.label.en
+    article = re.match(r"^Articles? (\d+(?:[–-]\d+)?)(?:,? paragraph (\d+))?", label)
+    if article:
+        number = article.group(1) + (f"({article.group(2)})" if article.group(2) else "")
+        return ("arts " if "–" in number or "-" in number else "art ") + number if style == "oscola" else \
+            ("arts. " if "–" in number or "-" in number else "art. ") + number
+    section = re.search(r"§+\s*\S.*$", label)
+    if section:
+        text = section.group(0)
+        return text.replace(" U.S.C.", " USC") if style == "oscola" else text
+    if label.lower().startswith("section "):
+        return "§ " + label[len("section "):]
+    return label
+
+
+def kind(instrument: Instrument) -> str:
+    """How a citation style treats the instrument."""
+    if instrument.legal_force.id == "non-binding":
+        return "report"
+    if instrument.jurisdiction.code == "CN":
+        return "chinese"
+    if instrument.instrument_type.id in ("departmental-rule", "administrative-regulation"):
+        return "us-regulation"
+    return "us-statute"
+
+
+class Citer:
+    def __init__(self, kb: KnowledgeBase, edition: str = ""):
+        self.kb = kb
+        self.edition = edition
+        env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                          autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(bluebook_date=date_bluebook, long_date=date_long, oscola_date=date_oscola,
+                           month_year=month_year, romanize=romanize)
+        env.globals.update(kind=kind, pinpoint=pinpoint, PROJECT=PROJECT)
+        self.modules = {style: env.get_template(f"{style}.j2").module for style in STYLES}
+        self._cache: dict[tuple, dict[str, str]] = {}
+
+    def cite(self, instrument: Instrument, provision: Provision | None = None) -> dict[str, str]:
+        """The instrument (or one of its provisions) in every style (computed once, then reused)."""
+        key = (instrument.id, provision.id if provision else None)
+        if key not in self._cache:
+            self._cache[key] = {style: _tidy(str(self.modules[style].instrument(instrument, provision)))
+                                for style in STYLES}
+        return self._cache[key]
+
+    def page(self, instrument_or_title, path: str) -> str:
+        """The page itself as a source; the URL and access date are filled in by the reader's browser."""
+        title = getattr(getattr(instrument_or_title, "title", None), "en", None) or str(instrument_or_title)
+        edition = f", edition {self.edition}" if self.edition else ""
+        return f"{PROJECT} contributors, “{title}”, {PROJECT}{edition}, {path}, accessed [date]."
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).replace(" ,", ",").replace(" .", ".").strip()
+
+
+# --- reference-manager files ---------------------------------------------------------------
+
+_CSL_TYPES = {"report": "report", "chinese": "legislation", "us-statute": "legislation", "us-regulation": "regulation"}
+_RIS_TYPES = {"report": "RPRT", "chinese": "STAT", "us-statute": "STAT", "us-regulation": "LEGAL"}
+_LANG = {"zh": "zh-CN", "en": "en-US"}
+
+
+def _date_parts(iso: str) -> dict:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return {"date-parts": [[y, m, d]]}
+
+
+def csl_item(instrument: Instrument, site_url: str = "") -> dict:
+    i = instrument
+    item = {
+        "id": i.id,
+        "type": _CSL_TYPES[kind(i)] if i.instrument_type.id != "normative-document" else "document",
+        "title": i.title.en,
+        "title-short": i.short_title,
+        "author": [{"literal": i.citation.get("author") or i.issuer.en}],
+        "authority": i.citation.get("author") or i.issuer.en,
+        "issued": _date_parts(i.adopted),
+        "jurisdiction": i.jurisdiction.name.en,
+        "publisher-place": i.jurisdiction.name.en,
+        "language": _LANG.get(i.language, i.language),
+        "URL": i.official_sources[0].url,
+    }
+    if i.document_number:
+        item["number"] = i.document_number
+    if i.title.zh:
+        item["original-title"] = i.title.zh
+        item["note"] = f"{i.title.zh} ({romanize(i.pinyin)})"
+    if i.citation.get("code"):
+        item["container-title"] = i.citation["code"]
+    if i.citation.get("section"):
+        item["section"] = i.citation["section"]
+    if i.effective:
+        item["available-date"] = _date_parts(i.effective)
+    return item
+
+
+def csl_json(instruments: list[Instrument]) -> bytes:
+    return (json.dumps([csl_item(i) for i in instruments], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _ris_escape(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def ris(instruments: list[Instrument]) -> bytes:
+    lines = []
+    for i in instruments:
+        y, m, d = i.adopted.split("-")
+        entry = [("TY", _RIS_TYPES[kind(i)]), ("TI", i.title.en), ("ST", i.short_title), ("AU", i.citation.get("author") or i.issuer.en),
+                 ("PY", y), ("DA", f"{y}/{m}/{d}"), ("CY", i.jurisdiction.name.en), ("LA", _LANG.get(i.language, i.language)),
+                 ("UR", i.official_sources[0].url), ("ID", i.id)]
+        if i.title.zh:
+            entry.append(("TT", i.title.zh))
+            entry.append(("N1", f"Pinyin: {romanize(i.pinyin)}"))
+        if i.document_number:
+            entry.append(("M1", i.document_number))
+        if i.citation.get("code"):
+            entry.append(("T2", i.citation["code"]))
+        lines += [f"{tag}  - {_ris_escape(value)}" for tag, value in entry] + ["ER  - ", ""]
+    return ("\n".join(lines)).encode("utf-8")
+
+
+def _bib_escape(value: str) -> str:
+    value = " ".join(str(value).split())
+    for char in "\\{}":
+        value = value.replace(char, "")
+    for char in "&%$#_":
+        value = value.replace(char, "\\" + char)
+    return value.replace("§", "\\S{}")
+
+
+def bibtex(instruments: list[Instrument]) -> bytes:
+    out = []
+    for i in instruments:
+        y, m, d = i.adopted.split("-")
+        fields = [("title", "{" + _bib_escape(i.title.en) + "}"), ("author", "{" + _bib_escape(i.citation.get("author") or i.issuer.en) + "}"),
+                  ("year", y), ("month", str(int(m))), ("day", str(int(d))), ("date", i.adopted),
+                  ("url", i.official_sources[0].url.replace("%", "\\%")), ("language", _LANG.get(i.language, i.language)),
+                  ("howpublished", _bib_escape(i.instrument_type.label.en + ", " + i.jurisdiction.name.en))]
+        if i.document_number:
+            fields.append(("number", _bib_escape(i.document_number)))
+        if i.title.zh:
+            fields.append(("note", _bib_escape(f"{i.title.zh} ({romanize(i.pinyin)})")))
+        body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {v}" for k, v in fields)
+        out.append(f"@misc{{{i.id},\n{body}\n}}\n")
+    return "\n".join(out).encode("utf-8")

@@ -1,0 +1,71 @@
+"""kb.json: the whole checked model, field for field, plus what the build derives from it.
+
+The model's classes follow the records' shape (kb.model), so the dump walks their fields: a field
+added to a record and to the model reaches kb.json with nothing more to do. What is not in the
+records (addresses, rendered citations, gap flags) is added at the end, by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from ..citations import Citer
+from ..model import KnowledgeBase
+
+
+def to_data(value):
+    """Plain JSON data from model objects: references become ids, internal fields are left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for field in dataclasses.fields(value):
+            if field.metadata.get("internal"):
+                continue
+            item = getattr(value, field.name)
+            out[field.name] = _reference(item) if field.metadata.get("ref") else to_data(item)
+        return out
+    if isinstance(value, dict):
+        return {key: to_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_data(item) for item in value]
+    return value
+
+
+def _reference(value):
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_reference(item) for item in value]
+    return getattr(value, "id", None) or value.code
+
+
+def document(kb: KnowledgeBase, edition: str, citer: Citer) -> dict:
+    instruments = []
+    for instrument in kb.instruments:
+        data = to_data(instrument)
+        data["url"] = f"instruments/{instrument.id}/"
+        data["citations"] = citer.cite(instrument)
+        for provision, entry in zip(instrument.provisions, data["provisions"], strict=True):
+            entry["anchor"] = f"instruments/{instrument.id}/#{provision.id}"
+            entry["citations"] = {"bluebook": citer.cite(instrument, provision)["bluebook"]}
+        for question_id, entry in data["findings"].items():
+            entry["gap"] = instrument.findings[question_id].is_gap
+        instruments.append(data)
+    bodies = []
+    for body in kb.bodies:
+        data = to_data(body)
+        data["url"] = f"bodies/{body.id}/"
+        bodies.append(data)
+    return {
+        "edition": edition,
+        "framework": to_data(kb.dimensions),
+        "vocabularies": {name: {"description": v.description, "terms": to_data(list(v.terms.values()))}
+                         for name, v in kb.vocabularies.items()},
+        "jurisdictions": to_data(list(kb.jurisdictions.values())),
+        "bodies": bodies,
+        "instruments": instruments,
+    }
+
+
+def kb_json(kb: KnowledgeBase, edition: str, citer: Citer) -> bytes:
+    return (json.dumps(document(kb, edition, citer), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -1,0 +1,64 @@
+"""The CSV downloads, generated from the same model as the pages.
+
+CSV files are UTF-8 with a byte-order mark so that spreadsheet programs show Chinese correctly;
+cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..model import Instrument, KnowledgeBase
+
+INSTRUMENT_COLUMNS = [
+    "id", "jurisdiction", "title_en", "title_zh", "issuer_en", "instrument_type", "legal_force",
+    "adopted", "effective", "status", "official_url",
+]
+FINDING_COLUMNS = [
+    "instrument_id", "dimension", "question", "answer", "cite", "quote_original", "quote_en", "note",
+]
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A leading =, +, -, @ (or tab/CR) makes spreadsheets evaluate the cell as a formula.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def instruments_csv(kb: KnowledgeBase) -> bytes:
+    rows = [
+        [i.id, i.jurisdiction.code, i.title.en, i.title.zh, i.issuer.en, i.instrument_type.id, i.legal_force.id,
+         i.adopted, i.effective, i.status.id, i.official_sources[0].url]
+        for i in kb.instruments
+    ]
+    return _csv(INSTRUMENT_COLUMNS, rows)
+
+
+def _quotes(instrument: Instrument, provisions) -> tuple[str, str]:
+    original = " | ".join(p.text.get(instrument.language, "") for p in provisions)
+    english = " | ".join(p.text.get("en", "") for p in provisions)
+    return original, english
+
+
+def findings_csv(kb: KnowledgeBase) -> bytes:
+    rows = []
+    for i in kb.instruments:
+        for f in i.findings.values():
+            original, english = _quotes(i, f.cite)
+            rows.append([
+                i.id, f.question.dimension_id, f.question.id, f.answer, " ".join(p.id for p in f.cite),
+                original, english, f.note.en if f.note else "",
+            ])
+    return _csv(FINDING_COLUMNS, rows)

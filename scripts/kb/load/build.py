@@ -1,0 +1,165 @@
+"""Build the model (kb.model) from data that passed every check.
+
+Nothing here validates: kb.load calls it only when the pass found no problem, so every key the
+schema requires is there and every reference resolves. Every object is built with keyword
+arguments, so a field added to the model cannot shift the others.
+"""
+
+from __future__ import annotations
+
+from ..model import (
+    Amendment,
+    Body,
+    Dates,
+    Dimension,
+    Edition,
+    Finding,
+    Instrument,
+    Jurisdiction,
+    KnowledgeBase,
+    OversightRole,
+    Provision,
+    Question,
+    Relation,
+    Review,
+    Source,
+    Term,
+    Text,
+    Title,
+    Translation,
+    Vocabulary,
+)
+from .yamlsafe import Document
+
+
+def _text(raw) -> Text | None:
+    return Text.of(raw)
+
+
+def _vocabularies(doc: Document) -> dict[str, Vocabulary]:
+    out = {}
+    for name, raw in doc.data.items():
+        terms = {
+            t["id"]: Term(id=t["id"], label=_text(t["label"]), definition=_text(t["definition"]), icon=t.get("icon"),
+                          requires=tuple(t.get("requires", ())), protects=t.get("protects"),
+                          closes_gaps=t.get("closes_gaps") == "yes")
+            for t in raw["terms"]
+        }
+        out[name] = Vocabulary(name=name, description=raw["description"], terms=terms)
+    return out
+
+
+def _sources(raw: list) -> tuple[Source, ...]:
+    return tuple(Source(**{key: s.get(key) for key in ("role", "lang", "title", "url", "publisher", "translator",
+                                                       "accessed", "note")}) for s in raw)
+
+
+def _dimensions(doc: Document) -> tuple[Dimension, ...]:
+    return tuple(
+        Dimension(
+            id=d["id"], title=_text(d["title"]), description=_text(d["description"]),
+            questions=tuple(
+                Question(id=q["id"], dimension_id=d["id"], short=_text(q["short"]), text=_text(q["text"]),
+                         guidance=_text(q["guidance"]), gap_answers=tuple(q["gap_answers"]),
+                         gap_meaning=_text(q["gap_meaning"]))
+                for q in d["questions"]
+            ),
+        )
+        for d in doc.data["dimensions"]
+    )
+
+
+def _bodies(docs: list[Document], jurisdictions: dict, vocabularies: dict) -> dict[str, Body]:
+    bodies = {}
+    for doc in docs:
+        b = doc.data
+        bodies[b["id"]] = Body(
+            id=b["id"], source_path=doc.path, jurisdiction=jurisdictions[b["jurisdiction"]], name=_text(b["name"]),
+            abbreviation=b.get("abbreviation"), body_type=vocabularies["body_type"][b["body_type"]],
+            dedicated=vocabularies["answer"][b["dedicated"]], independence=_text(b["independence"]),
+            powers=_text(b["powers"]), summary=_text(b["summary"]), sources=_sources(b["sources"]),
+            established=b.get("established"), dissolved=b.get("dissolved"), note=_text(b.get("note")),
+        )
+    for doc in docs:  # predecessors and successors point at the Body objects, once all exist
+        body = bodies[doc.data["id"]]
+        body.predecessor = bodies.get(doc.data.get("predecessor"))
+        body.successor = bodies.get(doc.data.get("successor"))
+    return bodies
+
+
+def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, questions: dict, bodies: dict) -> Instrument:
+    r = doc.data
+    provisions = tuple(
+        Provision(id=p["id"], label=_text(p["label"]), text=dict(p["text"]),
+                  translation=Translation(by=p["translation"]["by"], url=p["translation"].get("url"))
+                  if p.get("translation") else None,
+                  note=_text(p.get("note")), former_ids=tuple(p.get("former_ids", ())))
+        for p in r["provisions"]
+    )
+    by_id = {p.id: p for p in provisions}
+    review = r["review"]
+    order = {qid: n for n, qid in enumerate(questions)}
+    findings = {
+        qid: Finding(question=questions[qid], answer=raw["answer"], cite=tuple(by_id[c] for c in raw.get("cite", [])),
+                     summary=_text(raw.get("summary")), note=_text(raw.get("note")),
+                     coded_by=raw.get("coded_by") or review.get("verified_by"), reviewed_by=raw.get("reviewed_by"),
+                     last_verified=raw.get("last_verified") or review["last_verified"])
+        for qid, raw in sorted(r["findings"].items(), key=lambda item: order[item[0]])
+    }
+    dates = r["dates"]
+    return Instrument(
+        id=r["id"], source_path=doc.path, jurisdiction=jurisdictions[r["jurisdiction"]], language=r["language"],
+        title=Title(en=r["title"]["en"], zh=r["title"].get("zh"), pinyin=r["title"].get("pinyin"),
+                    aliases=tuple(r["title"].get("aliases", ()))),
+        short_title=r["short_title"], issuer=_text(r["issuer"]), document_number=r.get("document_number"),
+        citation=dict(r.get("citation", {})),
+        instrument_type=vocabularies["instrument_type"][r["instrument_type"]],
+        legal_force=vocabularies["legal_force"][r["legal_force"]],
+        dates=Dates(adopted=dates["adopted"], effective=dates.get("effective"), repealed=dates.get("repealed"),
+                    amended=tuple(Amendment(date=a["date"], effective=a.get("effective"), note=_text(a.get("note")))
+                                  for a in dates.get("amended", ()))),
+        coded_version=r.get("coded_version"), status=vocabularies["status"][r["status"]],
+        status_note=_text(r.get("status_note")), summary=_text(r.get("summary")), sources=_sources(r["sources"]),
+        provisions=provisions, findings=findings,
+        oversight=tuple(OversightRole(body=bodies[o["body"]], role=_text(o["role"]), cite=tuple(by_id[c] for c in o["cite"]))
+                        for o in r["oversight"]),
+        review=Review(last_verified=review["last_verified"], verified_by=review.get("verified_by"),
+                      note=_text(review.get("note"))),
+    )
+
+
+def build(shared: dict[str, Document], records: dict[str, list[Document]]) -> KnowledgeBase:
+    vocabularies = _vocabularies(shared["vocabularies"])
+    jurisdictions = {
+        j["code"]: Jurisdiction(code=j["code"], name=_text(j["name"]), parent=j.get("parent"),
+                                official_domains=tuple(j.get("official_domains", ())))
+        for j in shared["jurisdictions"].data["jurisdictions"]
+    }
+    dimensions = _dimensions(shared["framework"])
+    questions = {q.id: q for d in dimensions for q in d.questions}
+    bodies = _bodies(records["body"], jurisdictions, vocabularies)
+    instruments = [_instrument(doc, jurisdictions, vocabularies, questions, bodies) for doc in records["instrument"]]
+
+    by_id = {i.id: i for i in instruments}
+    for doc in records["instrument"]:
+        subject = by_id[doc.data["id"]]
+        for raw in doc.data.get("relations", []):
+            relation = Relation(subject=subject, type=vocabularies["relation_type"][raw["type"]], target=by_id[raw["target"]],
+                                cite=tuple(p for p in subject.provisions if p.id in raw.get("cite", [])),
+                                note=_text(raw.get("note")))
+            subject.relations.append(relation)
+            by_id[raw["target"]].inverse_relations.append(relation)
+
+    order = {code: index for index, code in enumerate(jurisdictions)}
+    instruments.sort(key=lambda i: (order[i.jurisdiction.code], i.adopted, i.id))
+    for instrument in instruments:
+        for role in instrument.oversight:
+            role.body.roles.append((instrument, role))
+    editions = tuple(
+        Edition(edition=e["edition"], summary=_text(e["summary"]), changes=tuple(_text(c) for c in e["changes"]))
+        for e in shared["editions"].data["editions"]
+    )
+    return KnowledgeBase(vocabularies=vocabularies, jurisdictions=jurisdictions, dimensions=dimensions,
+                         instruments=instruments,
+                         bodies=sorted(bodies.values(), key=lambda b: (order[b.jurisdiction.code], b.name.en)),
+                         editions=editions)

@@ -1,0 +1,531 @@
+"""The registry of rules: every validation code, its title, hint and failing example, in one place.
+
+A rule that needs code is a function declared with ``@rule(...)``: it takes one parsed file (or,
+for rules across files, all of them) and the :class:`Context` of the whole data folder, and yields
+Problems. Rules that the YAML reader (kb.load.yamlsafe) or the JSON Schema (schema/) enforce are
+declared with ``declare(...)`` so that their codes are documented in the same list.
+
+Every rule runs on every file even when the schema already found problems there, so one run
+reports everything; so rules read the data defensively (``_dict``, ``_list``).
+
+A code never changes meaning once published; retire a code rather than reuse it. Each code has a
+failing example in tests/fixtures/invalid/ (or a test of its own), and the table in
+CONTRIBUTING.md is generated from this registry (`make docs`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .problems import Problem
+from .yamlsafe import Document
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    hint: str
+    example: str  # what breaks the rule, as a contributor would write it (shown in CONTRIBUTING)
+    applies_to: tuple[str, ...] = ()  # kinds of file checked by `check`; () when reader or schema apply it
+    check: Callable | None = None
+    across_files: bool = False  # check(docs, context) once for all files of a kind
+
+
+RULES: dict[str, Rule] = {}
+
+
+def declare(code: str, title: str, hint: str, example: str) -> None:
+    """A rule that the YAML reader or the JSON Schema applies."""
+    RULES[code] = Rule(code, title, hint, example)
+
+
+def rule(code: str, title: str, hint: str, example: str, applies_to: tuple[str, ...], across_files: bool = False):
+    """Register a check: ``check(doc, context)`` for each file of the kinds in ``applies_to``."""
+
+    def register(check: Callable) -> Callable:
+        if code in RULES:
+            raise ValueError(f"rule code {code} is declared twice")
+        RULES[code] = Rule(code, title, hint, example, applies_to, check, across_files)
+        return check
+
+    return register
+
+
+@dataclass
+class Context:
+    """What the rules may know about the whole data folder, besides the file they check."""
+
+    today: dt.date
+    terms: dict[str, list[str]] = field(default_factory=dict)  # vocabulary -> term ids (and "jurisdiction")
+    term_attributes: dict[str, dict[str, dict]] = field(default_factory=dict)  # vocabulary -> id -> the term's fields
+    question_ids: list[str] = field(default_factory=list)
+    questions: dict[str, dict] = field(default_factory=dict)  # question id -> its entry in framework.yaml
+    jurisdictions: dict[str, dict] = field(default_factory=dict)  # code -> its entry in jurisdictions.yaml
+    body_ids: set[str] = field(default_factory=set)
+    instrument_ids: set[str] = field(default_factory=set)
+    reserved_anchors: frozenset[str] = frozenset()  # ids the instrument page uses for itself
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+# --- applied by the YAML reader --------------------------------------------------------------
+
+declare("KB001", "YAML syntax error", "fix the YAML syntax at this line; indent with spaces, close every quote and bracket",
+        "title: \"Personal Information Protection Law   (the closing quote is missing)")
+declare("KB002", "file is not UTF-8 text", "save the file as UTF-8 (without other encodings such as GBK or UTF-16)",
+        "(a file saved as GBK: 个人信息 in the wrong encoding)")
+declare("KB003", "file is empty", "add the record's fields, or delete the file", "(an empty file)")
+declare("KB004", "duplicate key", "each key may appear once per mapping; merge the two entries or rename one",
+        "consent.form: ... twice under findings")
+declare("KB005", "anchors and aliases are not allowed", "write the value out in full instead of using & and *",
+        "issuer: &npc {en: NPC}  ...  issuer: *npc")
+declare("KB006", "YAML tags are not allowed", "remove the !tag; records hold plain text, lists and mappings only",
+        "short_title: !!python/object/apply:os.system [ls]")
+declare("KB007", "file too large", "split the record or shorten quotations; quote only the operative words",
+        "(a 2 MB file that pastes the whole law)")
+declare("KB008", "wrong top-level shape", "the file must be a single YAML mapping of field: value lines",
+        "- id: cn-example   (a list instead of field: value lines)")
+
+# --- applied by the JSON Schema (schema/*.schema.json) ------------------------------------------
+
+declare("KB010", "missing required field", "add the field; see the field reference for what it holds",
+        "(no short_title: line)")
+declare("KB011", "unknown field", "remove the field or correct its name; see the field reference",
+        "short_tilte: PIPL (2021)")
+declare("KB012", "value not in vocabulary", "use one of the allowed values, spelled exactly (lowercase)",
+        "answer: \"Yes\"")
+declare("KB013", "wrong type or format", "see the field reference for the expected form", "adopted: 2021/08/20")
+declare("KB014", "list or text too short or too long", "see the field reference for the limits", "provisions: []")
+declare("KB015", "answer needs a citation or a note",
+        "answers yes/no/partial cite provisions; partial, not-addressed and not-applicable need a note",
+        "consent.form: {answer: partial, cite: [art-14]}   (no note)")
+
+
+# --- files and folders -------------------------------------------------------------------------
+
+# Reported by kb.load itself, while it looks for the files and before it reads any of them.
+declare("KB031", "data folder missing a required file",
+        "a data folder holds framework.yaml, jurisdictions.yaml, vocabularies.yaml, editions.yaml, instruments/ and bodies/",
+        "(data/framework.yaml deleted)")
+declare("KB037", "not a plain file inside the data folder",
+        "replace the link (or folder, or special file) with the record file itself",
+        "data/instruments/cn-x.yaml -> /home/me/notes.yaml   (a symbolic link)")
+declare("KB038", "file in a record folder that is never read",
+        "records are named <id>.yaml; rename the file, or move notes out of data/",
+        "data/instruments/cn-npcsc-2021-pipl.yml   (.yml instead of .yaml)")
+
+
+# --- every record ------------------------------------------------------------------------------
+
+@rule("KB020", "id does not match file name", "make id equal the file name without .yaml (or rename the file)",
+      "id: cn-pipl   (in cn-npcsc-2021-personal-information-protection-law.yaml)", applies_to=("instrument", "body"))
+def id_matches_file(doc: Document, context: Context) -> Iterator[Problem]:
+    record_id = doc.data.get("id")
+    stem = Path(doc.path).stem
+    if isinstance(record_id, str) and record_id != stem:
+        yield Problem(doc.path, doc.line_of(("id",)), "KB020", f"id '{record_id}' differs from the file name '{stem}.yaml'",
+                      f"set id: {stem}, or rename the file to {record_id}.yaml")
+
+
+@rule("KB041", "id does not start with its jurisdiction",
+      "instrument ids are <jurisdiction>-<issuer>-<year>-<slug>: start the id with the jurisdiction code in lowercase",
+      "id: us-npcsc-2021-example   (with jurisdiction: CN)", applies_to=("instrument",))
+def id_names_its_jurisdiction(doc: Document, context: Context) -> Iterator[Problem]:
+    record_id, code = doc.data.get("id"), doc.data.get("jurisdiction")
+    if not (isinstance(record_id, str) and isinstance(code, str) and code in context.jurisdictions):
+        return
+    prefix = code.lower() + "-"
+    # The longest matching code wins, so that "us-ca-..." is not taken for a US record.
+    claimed = max((c for c in context.jurisdictions if record_id.startswith(c.lower() + "-")), key=len, default=None)
+    if claimed != code:
+        yield Problem(doc.path, doc.line_of(("id",)), "KB041",
+                      f"id '{record_id}' does not start with '{prefix}', but the record says jurisdiction: {code}",
+                      f"ids never change once published: if the jurisdiction is right, choose an id starting with {prefix}")
+
+
+@rule("KB025", "impossible date", "use a real calendar date, YYYY-MM-DD", "effective: \"2015-02-30\"",
+      applies_to=("instrument", "body", "editions"))
+def real_dates(doc: Document, context: Context) -> Iterator[Problem]:
+    """Every YYYY-MM-DD string in the record must be a real calendar date."""
+    for path, value in doc.texts:
+        if _looks_like_date(value) and parse_date(value) is None:
+            yield Problem(doc.path, doc.line_of(path), "KB025", f"'{value}' is not a real date")
+
+
+# Characters that change how the text around them is shown (bidirectional controls) or that
+# cannot be seen at all: in a quotation they can make a reader see words that are not there, or
+# hide words that are (a "Trojan Source" edit), so a record may not contain them.
+_HIDDEN = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u061c", "\u180e"}
+_HIDDEN |= {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)} | {"\u200e", "\u200f"}
+
+
+@rule("KB039", "invisible or direction-changing character in text",
+      "delete the character: copied text sometimes carries zero-width spaces or direction marks that change what readers see",
+      "text: {en: \"consent\u202e is not required\"}   (a right-to-left override)",
+      applies_to=("instrument", "body", "framework", "vocabularies", "jurisdictions", "editions"))
+def no_hidden_characters(doc: Document, context: Context) -> Iterator[Problem]:
+    for path, value in doc.texts:
+        found = sorted({c for c in value if c in _HIDDEN})
+        if found:
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'format character')}" for c in found)
+            yield Problem(doc.path, doc.line_of(path), "KB039", f"{_field(path)} contains {names}")
+
+
+def _field(path) -> str:
+    return ".".join(str(p) for p in path if not isinstance(p, int)) or "the record"
+
+
+PLACEHOLDER = "REPLACE"
+
+
+@rule("KB035", "template placeholder left in the record", "fill in the value from the source, or delete the field if it is optional",
+      "answer: REPLACE with the answer", applies_to=("instrument", "body"))
+def placeholders(doc: Document, context: Context) -> Iterator[Problem]:
+    """Values still holding the template's REPLACE markers, one problem per line (the loader then
+    drops the other problems of those lines: the placeholder explains them)."""
+    found: dict[int, list[str]] = {}
+    for path, value in doc.texts:
+        if PLACEHOLDER in value:
+            found.setdefault(doc.line_of(path), []).append(_field(path))
+    for line, fields in sorted(found.items()):
+        yield Problem(doc.path, line, "KB035", f"template placeholder left in {', '.join(fields)}")
+
+
+@rule("KB021", "duplicate id", "ids are unique; rename one of the records",
+      "id: cn-saic-2015-consumer-measures   (in a second file)", applies_to=("instrument", "body"), across_files=True)
+def unique_ids(docs: list[Document], context: Context) -> Iterator[Problem]:
+    first: dict[str, Document] = {}
+    for doc in docs:
+        record_id = doc.data.get("id")
+        if not isinstance(record_id, str):
+            continue
+        if record_id in first:
+            yield Problem(doc.path, doc.line_of(("id",)), "KB021", f"id '{record_id}' is already used by {first[record_id].path}")
+        else:
+            first[record_id] = doc
+
+
+@rule("KB028", "unknown body", "use the id of a file in data/bodies/, or add that body", "body: saicc",
+      applies_to=("instrument", "body"))
+def bodies_exist(doc: Document, context: Context) -> Iterator[Problem]:
+    for index, entry in enumerate(_list(doc.data.get("oversight"))):
+        body = _dict(entry).get("body")
+        if isinstance(body, str) and body not in context.body_ids:
+            yield Problem(doc.path, doc.line_of(("oversight", index, "body")), "KB028",
+                          f"oversight names body '{body}', which has no file data/bodies/{body}.yaml")
+    for key in ("predecessor", "successor"):
+        other = doc.data.get(key)
+        if isinstance(other, str) and other not in context.body_ids:
+            yield Problem(doc.path, doc.line_of((key,)), "KB028",
+                          f"{key} names body '{other}', which has no file data/bodies/{other}.yaml")
+
+
+# --- instruments -------------------------------------------------------------------------------
+
+def _looks_like_date(value: str) -> bool:
+    return len(value) == 10 and value[4] == "-" and value[7] == "-" and (value[:4] + value[5:7] + value[8:]).isdigit()
+
+
+def parse_date(value) -> dt.date | None:
+    if not isinstance(value, str) or not _looks_like_date(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@rule("KB026", "dates out of order", "check the dates against the official source",
+      "adopted: \"2016-11-07\" ... effective: \"2016-06-01\"", applies_to=("instrument", "body"))
+def dates_in_order(doc: Document, context: Context) -> Iterator[Problem]:
+    if doc.kind == "body":
+        established, dissolved = parse_date(doc.data.get("established")), parse_date(doc.data.get("dissolved"))
+        if established and dissolved and dissolved < established:
+            yield Problem(doc.path, doc.line_of(("dissolved",)), "KB026",
+                          f"dissolved {dissolved}, before it was established ({established})")
+        return
+    dates = _dict(doc.data.get("dates"))
+    adopted, effective = parse_date(dates.get("adopted")), parse_date(dates.get("effective"))
+    repealed = parse_date(dates.get("repealed"))
+    if adopted and effective and effective < adopted:
+        yield Problem(doc.path, doc.line_of(("dates", "effective")), "KB026",
+                      f"effective date {effective} is before the adopted date {adopted}")
+    for index, amendment in enumerate(_list(dates.get("amended"))):
+        when = parse_date(_dict(amendment).get("date"))
+        if adopted and when and when < adopted:
+            yield Problem(doc.path, doc.line_of(("dates", "amended", index, "date")), "KB026",
+                          f"amendment date {when} is before the adopted date {adopted}")
+        takes_effect = parse_date(_dict(amendment).get("effective"))
+        if when and takes_effect and takes_effect < when:
+            yield Problem(doc.path, doc.line_of(("dates", "amended", index, "effective")), "KB026",
+                          f"amendment takes effect on {takes_effect}, before it was adopted ({when})")
+    start = effective or adopted
+    if start and repealed and repealed < start:
+        yield Problem(doc.path, doc.line_of(("dates", "repealed")), "KB026",
+                      f"repeal date {repealed} is before the instrument took effect ({start})")
+
+
+@rule("KB034", "coded_version is not a known version",
+      "set coded_version to dates.adopted or to the date of one of dates.amended",
+      "coded_version: \"2016-01-01\"   (not adopted or an amendment date)", applies_to=("instrument",))
+def coded_version_exists(doc: Document, context: Context) -> Iterator[Problem]:
+    version = doc.data.get("coded_version")
+    dates = _dict(doc.data.get("dates"))
+    known = [dates.get("adopted")] + [_dict(a).get("date") for a in _list(dates.get("amended"))]
+    if isinstance(version, str) and version not in known:
+        yield Problem(doc.path, doc.line_of(("coded_version",)), "KB034",
+                      f"coded_version {version} is neither the adopted date nor an amendment date",
+                      f"use one of: {', '.join(str(k) for k in known if k)}")
+
+
+@rule("KB030", "date in the future", "review dates cannot be later than today", "last_verified: \"2099-01-01\"",
+      applies_to=("instrument",))
+def not_in_future(doc: Document, context: Context) -> Iterator[Problem]:
+    review = _dict(doc.data.get("review"))
+    places = [(("review", "last_verified"), review.get("last_verified"))]
+    places += [(("findings", q, "last_verified"), _dict(f).get("last_verified")) for q, f in _dict(doc.data.get("findings")).items()]
+    for path, value in places:
+        when = parse_date(value)
+        if when and when > context.today:
+            yield Problem(doc.path, doc.line_of(path), "KB030", f"last_verified {when} is after today ({context.today})")
+
+
+@rule("KB027", "no official source", "add a source with role: official (gazette, issuing body or official archive)",
+      "sources: [{role: translation, ...}]   (no official source)", applies_to=("instrument",))
+def has_official_source(doc: Document, context: Context) -> Iterator[Problem]:
+    sources = _list(doc.data.get("sources"))
+    if sources and not any(_dict(s).get("role") == "official" for s in sources):
+        yield Problem(doc.path, doc.line_of(("sources",)), "KB027", "no source has role: official")
+
+
+@rule("KB042", "official source on a site that is not official",
+      "an official source is the issuing body's site, a gazette or an official archive (their domains are listed in "
+      "data/jurisdictions.yaml); give any other copy role: text-copy",
+      "{role: official, url: \"https://law-copies.example.com/pipl\"}", applies_to=("instrument", "body"))
+def official_sources_are_official(doc: Document, context: Context) -> Iterator[Problem]:
+    """'Official' is the label a reader trusts most: it may only point at a domain the data lists
+    as official for the record's jurisdiction (or its parent's)."""
+    code = doc.data.get("jurisdiction")
+    domains: list[str] = []
+    while isinstance(code, str) and code in context.jurisdictions and len(domains) < 50:
+        entry = context.jurisdictions[code]
+        domains += [d for d in _list(entry.get("official_domains")) if isinstance(d, str)]
+        code = entry.get("parent")
+    if not domains:
+        return
+    for index, source in enumerate(_list(doc.data.get("sources"))):
+        source = _dict(source)
+        url = source.get("url")
+        if source.get("role") != "official" or not isinstance(url, str):
+            continue
+        host = (urlparse(url).hostname or "").lower()
+        if not any(host == d or host.endswith("." + d) for d in domains):
+            yield Problem(doc.path, doc.line_of(("sources", index, "url")), "KB042",
+                          f"official source on {host or 'an address without a host'}, which is not an official domain for "
+                          f"{doc.data.get('jurisdiction')} ({', '.join(domains)})")
+
+
+@rule("KB029", "duplicate provision id", "provision ids are anchors and must be unique within a record",
+      "two provisions with id: art-11", applies_to=("instrument",))
+def unique_provisions(doc: Document, context: Context) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for index, provision in enumerate(_list(doc.data.get("provisions"))):
+        ids = [(("provisions", index, "id"), _dict(provision).get("id"))]
+        ids += [(("provisions", index, "former_ids", n), old) for n, old in enumerate(_list(_dict(provision).get("former_ids")))]
+        for path, pid in ids:
+            if not isinstance(pid, str):
+                continue
+            line = doc.line_of(path)
+            if pid in seen:
+                yield Problem(doc.path, line, "KB029", f"provision id '{pid}' is used twice (first at line {seen[pid]})")
+            else:
+                seen[pid] = line
+
+
+@rule("KB040", "provision id taken by the page itself",
+      "choose another id (e.g. art-5 or sec-552a-b): the instrument page already uses this anchor for one of its own parts",
+      "provisions: [{id: findings, ...}]", applies_to=("instrument",))
+def provision_ids_are_free(doc: Document, context: Context) -> Iterator[Problem]:
+    """A provision named like a part of the page (``findings``, ``cite``, a question's anchor) would
+    make two elements share an id, and a citation of ``#findings`` would land on the wrong one."""
+    for index, provision in enumerate(_list(doc.data.get("provisions"))):
+        provision = _dict(provision)
+        ids = [(("provisions", index, "id"), provision.get("id"))]
+        ids += [(("provisions", index, "former_ids", n), old) for n, old in enumerate(_list(provision.get("former_ids")))]
+        for path, pid in ids:
+            if isinstance(pid, str) and (pid in context.reserved_anchors or pid.startswith("cite-")):
+                yield Problem(doc.path, doc.line_of(path), "KB040", f"provision id '{pid}' is an anchor the instrument page uses itself")
+
+
+@rule("KB022", "citation names an unknown provision", "add the provision under provisions, or fix the id in cite",
+      "cite: [art-99]   (no provision art-99)", applies_to=("instrument",))
+def citations_resolve(doc: Document, context: Context) -> Iterator[Problem]:
+    provision_ids = {_dict(p).get("id") for p in _list(doc.data.get("provisions"))}
+    places = [("findings", key) for key in _dict(doc.data.get("findings"))]
+    places += [("oversight", index) for index in range(len(_list(doc.data.get("oversight"))))]
+    places += [("relations", index) for index in range(len(_list(doc.data.get("relations"))))]
+    for place in places:
+        container = doc.data.get(place[0])
+        entry = _dict(container[place[1]]) if isinstance(container, (dict, list)) else {}
+        for index, cited in enumerate(_list(entry.get("cite"))):
+            if isinstance(cited, str) and cited not in provision_ids:
+                known = ", ".join(sorted(str(p) for p in provision_ids if p)) or "none yet"
+                yield Problem(doc.path, doc.line_of(place + ("cite", index)), "KB022",
+                              f"cite names '{cited}', which this record does not define",
+                              f"add it under provisions or fix the id (this record has: {known})")
+
+
+@rule("KB023", "finding for an unknown question", "use a question id from data/framework.yaml",
+      "consent.explicit: {answer: \"yes\", cite: [art-14]}", applies_to=("instrument",))
+def findings_are_questions(doc: Document, context: Context) -> Iterator[Problem]:
+    for key in _dict(doc.data.get("findings")):
+        if key not in context.questions:
+            guess = difflib.get_close_matches(key, context.question_ids, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "use a question id from data/framework.yaml"
+            yield Problem(doc.path, doc.key_line(("findings", key)), "KB023",
+                          f"finding '{key}' is not a question in the framework", hint)
+
+
+@rule("KB024", "framework question not answered",
+      "add a finding for the question; use not-addressed with a note if the instrument is silent",
+      "(findings without registration.breach)", applies_to=("instrument",))
+def every_question_answered(doc: Document, context: Context) -> Iterator[Problem]:
+    findings = doc.data.get("findings")
+    if not isinstance(findings, dict):
+        return
+    for qid in context.question_ids:
+        if qid not in findings:
+            yield Problem(doc.path, doc.key_line(("findings",)), "KB024", f"question '{qid}' is not answered",
+                          f"add findings.{qid} with an answer; use not-addressed and a note if the instrument is silent")
+
+
+@rule("KB033", "relation to an unknown instrument", "use the id of a file in data/instruments/, or add that instrument first",
+      "relations: [{type: amends, target: cn-does-not-exist}]", applies_to=("instrument",))
+def relations_resolve(doc: Document, context: Context) -> Iterator[Problem]:
+    for index, relation in enumerate(_list(doc.data.get("relations"))):
+        target = _dict(relation).get("target")
+        if not isinstance(target, str):
+            continue
+        line = doc.line_of(("relations", index, "target"))
+        if target == doc.data.get("id"):
+            yield Problem(doc.path, line, "KB033", "an instrument cannot relate to itself")
+        elif target not in context.instrument_ids:
+            yield Problem(doc.path, line, "KB033",
+                          f"relation names instrument '{target}', which has no file data/instruments/{target}.yaml")
+
+
+# --- bodies ------------------------------------------------------------------------------------
+
+@rule("KB044", "body succeeds or precedes itself",
+      "predecessor and successor name other bodies: the body this one replaced, and the one that replaced it",
+      "id: samr ... successor: samr", applies_to=("body",))
+def bodies_do_not_succeed_themselves(doc: Document, context: Context) -> Iterator[Problem]:
+    for key in ("predecessor", "successor"):
+        if doc.data.get(key) is not None and doc.data.get(key) == doc.data.get("id"):
+            yield Problem(doc.path, doc.line_of((key,)), "KB044", f"{key} names the body itself")
+
+
+# --- the shared files --------------------------------------------------------------------------
+
+@rule("KB032", "duplicate term", "vocabulary terms, questions and jurisdictions must be unique",
+      "two vocabulary terms with id: \"no\"", applies_to=("vocabularies", "jurisdictions", "framework"))
+def unique_entries(doc: Document, context: Context) -> Iterator[Problem]:
+    if doc.kind == "vocabularies":
+        lists = [((name, "terms"), "id", f"term of {name}") for name in doc.data]
+    elif doc.kind == "jurisdictions":
+        lists = [(("jurisdictions",), "code", "jurisdiction")]
+    else:
+        lists = [(("dimensions",), "id", "dimension")]
+        lists += [(("dimensions", n, "questions"), "id", "question") for n in range(len(_list(doc.data.get("dimensions"))))]
+    for path, key, what in lists:
+        seen: set[str] = set()
+        for index, entry in enumerate(_list(_get(doc.data, path))):
+            value = _dict(entry).get(key)
+            if isinstance(value, str):
+                if value in seen:
+                    yield Problem(doc.path, doc.line_of(path + (index, key)), "KB032", f"{what} '{value}' appears twice")
+                seen.add(value)
+
+
+@rule("KB043", "jurisdiction inside an unknown or circular parent",
+      "parent names another jurisdiction's code, and no jurisdiction may end up inside itself",
+      "- {code: US, parent: US-CA}  - {code: US-CA, parent: US}", applies_to=("jurisdictions",))
+def parents_are_sound(doc: Document, context: Context) -> Iterator[Problem]:
+    entries = [_dict(e) for e in _list(doc.data.get("jurisdictions"))]
+    parent_of = {e.get("code"): e.get("parent") for e in entries if isinstance(e.get("code"), str)}
+    for index, entry in enumerate(entries):
+        code, parent = entry.get("code"), entry.get("parent")
+        if not isinstance(parent, str):
+            continue
+        line = doc.line_of(("jurisdictions", index, "parent"))
+        if parent not in parent_of:
+            yield Problem(doc.path, line, "KB043", f"{code}'s parent '{parent}' is not a jurisdiction in this file")
+            continue
+        seen, current = {code}, parent
+        while isinstance(current, str) and current in parent_of:
+            if current in seen:
+                yield Problem(doc.path, line, "KB043", f"{code} ends up inside itself (parents: {' -> '.join([code, *_chain(parent, parent_of)])})")
+                break
+            seen.add(current)
+            current = parent_of[current]
+
+
+def _chain(start: str, parent_of: dict) -> list[str]:
+    chain, current = [], start
+    while isinstance(current, str) and current not in chain and len(chain) < 20:
+        chain.append(current)
+        current = parent_of.get(current)
+    return chain + ([current] if isinstance(current, str) else [])
+
+
+@rule("KB036", "editions out of order", "list editions oldest first, each with a later date than the one before",
+      "an edition older than the one listed before it", applies_to=("editions",))
+def editions_in_order(doc: Document, context: Context) -> Iterator[Problem]:
+    previous = None
+    for index, entry in enumerate(_list(doc.data.get("editions"))):
+        when = parse_date(_dict(entry).get("edition"))
+        if when and previous and when <= previous:
+            yield Problem(doc.path, doc.line_of(("editions", index, "edition")), "KB036",
+                          f"edition {when} is not after the edition before it ({previous})")
+        if when and when > context.today:
+            yield Problem(doc.path, doc.line_of(("editions", index, "edition")), "KB036",
+                          f"edition {when} is after today ({context.today}): an edition is dated when it is published")
+        previous = when or previous
+
+
+def _get(data, path):
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def run(kind: str, docs: list[Document], context: Context) -> list[Problem]:
+    """Every registered check for files of ``kind``."""
+    problems: list[Problem] = []
+    for entry in RULES.values():
+        if kind not in entry.applies_to or entry.check is None:
+            continue
+        if entry.across_files:
+            problems += entry.check(docs, context)
+        else:
+            for doc in docs:
+                problems += entry.check(doc, context)
+    return problems

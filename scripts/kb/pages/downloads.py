@@ -1,0 +1,12 @@
+"""The downloads (kb.exports), the dataset edition and the changelog."""
+
+from __future__ import annotations
+
+from ..exports.tables import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from . import Nav, Page
+
+
+def pages(site):
+    yield Page(path="downloads/index.md", title="Downloads", template="downloads.html.j2", nav=Nav(90),
+               context={"instrument_columns": INSTRUMENT_COLUMNS, "finding_columns": FINDING_COLUMNS},
+               shows=(f"Edition {site.kb.edition}",))

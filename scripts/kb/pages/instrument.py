@@ -1,0 +1,18 @@
+"""One page per instrument: metadata, findings, the provisions they cite, sources, citations."""
+
+from __future__ import annotations
+
+from . import Page
+from .metadata import head_tags
+
+
+def pages(site):
+    kb = site.kb
+    for i in kb.instruments:
+        shows = [i.title.en, *(t for t in (i.title.zh, i.title.pinyin) if t)]
+        shows += [" ".join(words.split()) for p in i.provisions for words in p.text.values()]
+        yield Page(
+            path=f"instruments/{i.id}.md", title=i.title.en, template="instrument.html.j2", context={"i": i},
+            anchors=tuple(p.id for p in i.provisions) + tuple(q.anchor for q in kb.questions),
+            shows=tuple(shows), head=head_tags(i, site.options.site_url, site.options.site_name),
+        )

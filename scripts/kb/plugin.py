@@ -1,0 +1,322 @@
+"""The MkDocs plugin: hands the knowledge base's pages and files to MkDocs. The only module that
+imports MkDocs; moving to another static-site generator means replacing this file.
+
+Registered as ``kb`` through the ``mkdocs.plugins`` entry point (pyproject.toml). One path for
+``mkdocs build``, ``kb build`` and ``mkdocs serve``:
+
+- on_startup: start the worker process that renders our pages and files (kb.rendering), before
+  `mkdocs serve` starts any thread; it lives as long as the command;
+- on_config: read and check the data folder (or take the model `kb build` has checked), list
+  every page from the registry (kb.pages), set the navigation from it, and have the worker read
+  the data too;
+- on_files: add every generated page, rows.json, download and redirect to MkDocs' files (so any
+  page may link any of them), and have the worker render them in the order MkDocs reads them;
+- on_page_markdown: generated pages skip Markdown (their title and front matter come from the
+  registry); hand-written pages get their ``<!-- kb:NAME -->`` lines filled in;
+- on_page_context: a generated page's HTML and table of contents, from the worker; the search
+  plugin indexes the page without the parts marked for leaving out of the index, and the reader
+  gets the whole page (a second handler, after the search plugin);
+- on_post_build: the worker has written the downloads into the site; the rows.json files too;
+- on_env: keep the theme's compiled templates between `serve` rebuilds;
+- on_post_page: reference-manager metadata in the <head> of instrument pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from jinja2 import BytecodeCache
+from markupsafe import escape
+from mkdocs import exceptions
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import config_options as c
+from mkdocs.config import load_config
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from . import exports, rendering
+from .load import load
+from .load.problems import DataError
+from .manifest import redirect_page, redirects
+from .model import KnowledgeBase
+from .pages import navigation
+from .pages.site import Site, SiteOptions, environment, toc_tokens
+
+MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
+# Parts of a page the search index leaves out (citations, provenance, copy buttons): the templates
+# put them between these comments, which no record text can contain (it is escaped).
+SKIP_START, SKIP_END = "<!--search-exclude-->", "<!--/search-exclude-->"
+_SKIPPED = re.compile(re.escape(SKIP_START) + ".*?" + re.escape(SKIP_END), re.DOTALL)
+
+try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+except ImportError:  # pragma: no cover - jieba is a pinned dependency
+    pass
+
+
+class KnowledgeBaseConfig(Config):
+    data_folder = c.Type(str, default="data")  # relative to mkdocs.yml (not "data": Config keeps its own .data)
+    headline = c.ListOfItems(c.Type(str), default=[])  # the home page's seed instruments
+    edit_base = c.Type(str, default="")  # "Edit this record" goes to edit_base + data/instruments/<id>.yaml
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled theme templates kept between the builds of one `make serve`.
+
+    Compiling Material's templates again after every edit was a fifth of a rebuild. Entries are
+    keyed by the template's source checksum, so an edited template is compiled afresh.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class _WrittenByThePlugin(File):
+    """A file of the site that the worker (or the plugin) writes into the site folder itself:
+    MkDocs lists it like any other, so pages may link it, but has nothing to copy."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return True
+
+
+class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
+    def __init__(self):
+        self.command = "build"
+        self.checked: KnowledgeBase | None = None  # handed over by `kb build`, which has checked it
+        self.worker = None  # the executor that renders our pages and files (kb.rendering)
+        self.env = environment()
+        self.theme_templates = CompiledTemplates()
+        self.timings: dict[str, float] = {}  # seconds of our own work, for `make bench`
+        self.pending: list[Future] = []
+
+    # --- once per command ------------------------------------------------------------------
+    def on_startup(self, *, command, dirty):
+        self.command = command
+        rendering.inherited = self.checked  # the worker, forked now, starts with it
+        try:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=rendering.watch_parent, initargs=(os.getpid(),))
+            pool.submit(int).result()  # fork it now, while this process runs no other thread
+            self.worker = pool
+        except (ValueError, OSError):  # no fork on this system (or no memory to fork): render here
+            self.worker = rendering.InlineExecutor()
+
+    def on_shutdown(self):
+        if self.worker is not None:
+            self.worker.shutdown(wait=True, cancel_futures=True)
+            self.worker = None
+
+    def data_dir(self, config) -> Path:
+        return (Path(config.config_file_path).parent / self.config.data_folder).resolve()
+
+    # --- once per build ----------------------------------------------------------------------
+    def on_config(self, config):
+        started = time.perf_counter()
+        self.timings = {"page_wait_s": 0.0, "page_events_s": 0.0}
+        if self.worker is None:  # a build without on_startup (MkDocs' API used directly)
+            self.worker = rendering.InlineExecutor()
+        data_dir = self.data_dir(config)
+        checked, self.checked = self.checked, None  # `serve` reads the folder again on the next rebuild
+        options = SiteOptions(headline=tuple(self.config.headline), edit_base=self.config.edit_base,
+                              site_name=config.site_name, site_url=config.site_url or "")
+        # The worker reads the data while this process does (or starts from what `kb build` checked).
+        self.started = self.worker.submit(rendering.start, str(data_dir), options)
+        try:
+            kb = checked or load(data_dir)
+        except DataError as err:
+            raise DataProblems(data_dir, err) from None
+        self.site = Site(kb, replace(options, edition=kb.edition), env=self.env)
+        self.pages = {page.path: page for page in self.site.pages()}
+        self.rendered: dict[str, Future] = {}
+        self.rows: dict[str, bytes] = {}
+        self.full: dict[str, str] = {}
+        config.nav = navigation(self.pages.values())
+        config.extra["kb_edition"] = kb.edition
+        self.timings["load_s"] = time.perf_counter() - started
+        return config
+
+    def on_files(self, files, *, config):
+        started = time.perf_counter()
+        root = Path(config.config_file_path).parent
+        try:
+            self.started.result()  # the worker has read the data and planned the pages
+        except Exception as err:
+            raise PluginError(f"the rendering worker could not start: {type(err).__name__}: {err}") from err
+        for page in self.pages.values():
+            inclusion = InclusionLevel.UNDEFINED if page.nav else InclusionLevel.NOT_IN_NAV
+            if page.generated:
+                files.append(File.generated(config, page.path, content="", inclusion=inclusion))
+                self.rendered[page.path] = self.worker.submit(rendering.page, page.path)
+                if page.matrix:
+                    files.append(_WrittenByThePlugin.generated(config, page.rows_path, content=b""))
+            elif page.source:  # e.g. CONTRIBUTING.md at the top of the repository is /contributing/
+                files.append(File.generated(config, page.path, content=(root / page.source).read_text(encoding="utf-8"),
+                                            inclusion=inclusion))
+            else:
+                existing = files.get_file_from_path(page.path)
+                if existing is None:
+                    raise PluginError(f"the page registry lists {page.path}, which is not in {config.docs_dir}")
+                existing.inclusion = inclusion
+        # The downloads: the worker writes them into the site once it has rendered the pages.
+        for path in exports.files(self.site, self.data_dir(config)):
+            files.append(_WrittenByThePlugin.generated(config, path, content=b""))
+        self.downloads = self.worker.submit(rendering.files, str(self.data_dir(config)), config.site_dir)
+        self.pending = [*self.rendered.values(), self.downloads]
+        # Moved pages keep answering at their old address (see redirects.yaml).
+        for old, new in redirects().items():
+            if files.get_file_from_path(old + "index.html") or files.get_file_from_path(old.rstrip("/") + ".md"):
+                raise PluginError(f"redirects.yaml: '{old}' is still a page; a redirect may only replace a page that is gone")
+            files.append(File.generated(config, old + "index.html", content=redirect_page(new, old.count("/"))))
+        self.timings["plan_s"] = time.perf_counter() - started
+        return files
+
+    def on_env(self, env, *, config, files):
+        env.bytecode_cache = self.theme_templates
+        return env
+
+    def on_post_build(self, *, config):
+        started = time.perf_counter()
+        try:
+            self.downloads.result()  # raises whatever stopped the worker
+        except Exception as err:
+            raise PluginError(f"writing the site's files failed: {type(err).__name__}: {err}") from err
+        for path, content in self.rows.items():
+            target = Path(config.site_dir) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        self.timings["page_wait_s"] += time.perf_counter() - started
+
+    def on_build_error(self, *, error):
+        for future in self.pending:  # nothing more for a build that has failed
+            future.cancel()
+
+    # --- once per page -------------------------------------------------------------------------
+    def on_page_markdown(self, markdown, *, page, config, files):
+        entry = self.pages.get(page.file.src_uri)
+        if entry is not None and entry.generated:
+            page.meta["hide"] = list(entry.hide)
+            # Themes print a page's title as HTML, in the navigation, the header and <title>; this
+            # one is text, and may come from the data, so it is escaped here.
+            page.meta["title"] = str(escape(entry.title))
+            return ""  # its HTML comes from the worker
+        if "<!-- kb:" in markdown:
+            return self._fill_markers(markdown, page.file.src_uri)
+        return markdown
+
+    def _fill_markers(self, markdown: str, path: str) -> str:
+        def replace_marker(match):
+            fragment = self.site.fragment(match.group(1), path)
+            if fragment is None:
+                raise PluginError(f"{path}: unknown marker <!-- kb:{match.group(1)} -->; "
+                                  f"known: {', '.join(self.site.fragment_names())}")
+            return fragment
+
+        return MARKER.sub(replace_marker, markdown)
+
+    @event_priority(100)  # before the search plugin indexes the page
+    def _page_content(self, context, *, page, config, nav):
+        started = time.perf_counter()
+        path = page.file.src_uri
+        html = page.content
+        if path in self.rendered:
+            try:
+                html, rows = self.rendered.pop(path).result()
+            except Exception as err:
+                raise PluginError(f"rendering {path} failed: {type(err).__name__}: {err}") from err
+            if rows is not None:
+                self.rows[self.pages[path].rows_path] = rows
+            page.toc = get_toc(toc_tokens(html))
+        if SKIP_START in html:
+            self.full[path] = html.replace(SKIP_START, "").replace(SKIP_END, "")
+            html = _SKIPPED.sub("", html)
+        page.content = html
+        self.timings["page_wait_s"] += time.perf_counter() - started
+        return context
+
+    @event_priority(-100)  # after the search plugin has indexed the lighter copy
+    def _whole_page(self, context, *, page, config, nav):
+        if page.file.src_uri in self.full:
+            page.content = self.full.pop(page.file.src_uri)
+        return context
+
+    on_page_context = CombinedEvent(_page_content, _whole_page)
+
+    def on_post_page(self, output, *, page, config):
+        entry = self.pages.get(page.file.src_uri)
+        if entry is not None and entry.head:
+            output = output.replace("</head>", entry.head + "</head>", 1)
+        return output
+
+    def on_serve(self, server, *, config, builder):
+        server.watch(str(self.data_dir(config)))  # also for `make serve DATA=elsewhere`
+        return server
+
+
+class DataProblems(PluginError):
+    """The data folder has problems: every one of them, as `make validate` prints them."""
+
+    def __init__(self, data_dir: Path, error: DataError):
+        self.error = error
+        super().__init__(f"the data in {data_dir} has problems:\n{error.report()}")
+
+
+def build_site(config_file: Path, site_dir: Path, checked: KnowledgeBase, data_dir: Path) -> tuple[str, dict]:
+    """Build the site into ``site_dir`` from an already checked model, in this process (strict).
+
+    Returns an error message ('' on success) and our own timings.
+    """
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            messages.append(f"{record.levelname}: {record.getMessage()}")
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    timings: dict = {}
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+        plugin = config.plugins["kb"]
+        plugin.config.data_folder = str(data_dir)
+        plugin.checked = checked
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+            timings = plugin.timings
+        finally:
+            config.plugins.on_shutdown()
+    except (exceptions.MkDocsException, exceptions.ConfigurationError) as err:
+        return "\n".join([*messages, str(err)]), timings
+    except Exception as err:
+        if os.environ.get("KB_DEBUG"):
+            raise
+        return "\n".join([*messages, f"internal error while building the site: {type(err).__name__}: {err}",
+                          "This is a bug in the generator, not in your data; run with KB_DEBUG=1 for the "
+                          "traceback and please report it."]), timings
+    finally:
+        logger.removeHandler(handler)
+    return "", timings
