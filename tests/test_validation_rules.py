@@ -158,3 +158,13 @@ def test_the_fast_schema_check_rejects_whatever_jsonschema_rejects(data_copy):
             except fastjsonschema.JsonSchemaException:
                 pass
     assert checked >= 8
+
+
+def test_a_claim_must_name_what_the_findings_can_check(data_copy):
+    path = data_copy / "claims.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "instrument: cn-saic-2015-consumer-measures" in text
+    path.write_text(text.replace("instrument: cn-saic-2015-consumer-measures", "instrument: cn-saic-2015-no-such-record")
+                    .replace("questions: [registration.prior]", "questions: [registration.prior-filing]"), encoding="utf-8")
+    problems = [(Path(p.path).name, p.code) for p in check(data_copy)]
+    assert problems == [("claims.yaml", "KB049"), ("claims.yaml", "KB049")]

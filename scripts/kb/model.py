@@ -52,6 +52,9 @@ class Term:
     requires: tuple[str, ...] = ()
     protects: str | None = None  # answers: "fully" or "partly"
     closes_gaps: bool = False  # legal force: an instrument with it can close a gap
+    perspective: str | None = None  # addressees: business or state
+    coverage: str | None = None  # addressees: general or sectoral
+    government: bool = False  # perspectives: its addressees are government bodies
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +87,8 @@ class Question:
     guidance: Text
     gap_answers: tuple[str, ...]
     gap_meaning: Text
+    perspectives: tuple[str, ...] = ()  # the gap views' perspectives this question is asked for
+    conditions: tuple[dict, ...] = ()  # how the answer depends on another question's (rule KB046)
     dimension_id: str = internal()
 
     @property
@@ -137,12 +142,23 @@ class Provision:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Finding:
-    question: Question = ref()
+class Answer:
+    """How an instrument answers a question for one of its addressees, where it differs."""
+
     answer: str
     cite: tuple[Provision, ...] = ref(default=())
     summary: Text | None = None
     note: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    question: Question = internal()  # (findings are keyed by question id)
+    answer: str
+    cite: tuple[Provision, ...] = ref(default=())
+    summary: Text | None = None
+    note: Text | None = None
+    differs_for: dict[str, Answer] = field(default_factory=dict)  # addressee id -> its own answer
     coded_by: str | None = None
     reviewed_by: str | None = None
     last_verified: str | None = None
@@ -150,6 +166,15 @@ class Finding:
     @property
     def is_gap(self) -> bool:
         return self.answer in self.question.gap_answers
+
+
+@dataclass(frozen=True, kw_only=True)
+class Binding:
+    """Whom an instrument binds: one addressee, and the provisions that say so."""
+
+    who: Term = ref()
+    cite: tuple[Provision, ...] = ref()
+    note: Text | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +188,7 @@ class Amendment:
 class Dates:
     adopted: str
     effective: str | None = None
+    operative: str | None = None  # where most provisions began to apply later than the effective day
     amended: tuple[Amendment, ...] = ()
     repealed: str | None = None
 
@@ -240,6 +266,7 @@ class Instrument:
     citation: dict = field(default_factory=dict)  # the parts of a formal citation the record gives
     instrument_type: Term = ref()
     legal_force: Term = ref()
+    binds: tuple[Binding, ...] = ()
     dates: Dates
     coded_version: str | None = None
     status: Term = ref()
@@ -282,12 +309,47 @@ class Instrument:
     def gaps(self) -> list[Finding]:
         return [f for f in self.findings.values() if f.is_gap]
 
+    def answer_for(self, question_id: str, addressee: str) -> Finding | Answer:
+        """The finding, or the addressee's own answer where the instrument treats it differently."""
+        finding = self.findings[question_id]
+        return finding.differs_for.get(addressee, finding)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Edition:
     edition: str
     summary: Text
     changes: tuple[Text, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimSource:
+    title: str
+    author: str
+    year: str
+    url: str
+    note: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """A claim of the source essay, as points the findings can check (data/claims.yaml)."""
+
+    id: str
+    says: Text
+    where: str
+    kind: str  # state | instrument | comparison
+    jurisdiction: Jurisdiction = ref()
+    year: str
+    perspectives: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    expects: tuple[str, ...] = ()
+    instrument: Instrument | None = ref(default=None)
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fewer: str | None = None
+    than: str | None = None
+    own_law_only: bool = False  # federal law alone, without the states' own
+    note: Text
 
 
 @dataclass(kw_only=True)
@@ -298,6 +360,8 @@ class KnowledgeBase:
     instruments: list[Instrument]  # grouped by jurisdiction (data order), then by date
     bodies: list[Body]
     editions: tuple[Edition, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    claims_source: ClaimSource | None = None
 
     def __post_init__(self):
         self._by_id = {i.id: i for i in self.instruments}

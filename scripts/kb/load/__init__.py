@@ -29,6 +29,7 @@ from .yamlsafe import Document, parse_file
 
 SHARED_FILES = {"vocabularies.yaml": "vocabularies", "jurisdictions.yaml": "jurisdictions",
                 "framework.yaml": "framework", "editions.yaml": "editions"}
+OPTIONAL_FILES = {"claims.yaml": "claims"}  # the source essay's claims, checked against the findings
 RECORD_FOLDERS = {"bodies": "body", "instruments": "instrument"}
 
 
@@ -118,10 +119,11 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
     if not data_dir.is_dir():
         run.problems.append(Problem(display_path(data_dir), 1, "KB031", "data folder does not exist"))
         return run
-    for name, kind in SHARED_FILES.items():
+    for name, kind in {**SHARED_FILES, **OPTIONAL_FILES}.items():
         path = data_dir / name
         if not os.path.lexists(path):
-            run.problems.append(Problem(display_path(path), 1, "KB031", f"{name} is missing"))
+            if name in SHARED_FILES:
+                run.problems.append(Problem(display_path(path), 1, "KB031", f"{name} is missing"))
         elif run.plain_file(path):
             doc = run.read(path, kind)
             if doc:
@@ -200,4 +202,24 @@ def load(data_dir: Path, today: dt.date | None = None) -> KnowledgeBase:
         return build(run.shared, run.records)
 
 
-__all__ = ["check", "load", "DataError", "Problem"]
+def fingerprint(data_dir: Path) -> tuple:
+    """What the folder holds, by name, size and modification time: two reads of it agree only if
+    this did not change between them (``mkdocs serve`` reads it in two processes)."""
+    out = []
+    for path in sorted(Path(data_dir).rglob("*")):
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        out.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+def load_unchanged(data_dir: Path, today: dt.date | None = None) -> tuple[KnowledgeBase, tuple | None]:
+    """load(), and the folder's fingerprint, or None where the folder changed while it was read."""
+    before = fingerprint(data_dir)
+    kb = load(data_dir, today)
+    return kb, (before if fingerprint(data_dir) == before else None)
+
+
+__all__ = ["check", "load", "load_unchanged", "fingerprint", "DataError", "Problem"]

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from ..model import (
     Amendment,
+    Answer,
+    Binding,
     Body,
+    Claim,
+    ClaimSource,
     Dates,
     Dimension,
     Edition,
@@ -42,7 +46,8 @@ def _vocabularies(doc: Document) -> dict[str, Vocabulary]:
         terms = {
             t["id"]: Term(id=t["id"], label=_text(t["label"]), definition=_text(t["definition"]), icon=t.get("icon"),
                           requires=tuple(t.get("requires", ())), protects=t.get("protects"),
-                          closes_gaps=t.get("closes_gaps") == "yes")
+                          closes_gaps=t.get("closes_gaps") == "yes", perspective=t.get("perspective"),
+                          coverage=t.get("coverage"), government=t.get("government") == "yes")
             for t in raw["terms"]
         }
         out[name] = Vocabulary(name=name, description=raw["description"], terms=terms)
@@ -61,7 +66,8 @@ def _dimensions(doc: Document) -> tuple[Dimension, ...]:
             questions=tuple(
                 Question(id=q["id"], dimension_id=d["id"], short=_text(q["short"]), text=_text(q["text"]),
                          guidance=_text(q["guidance"]), gap_answers=tuple(q["gap_answers"]),
-                         gap_meaning=_text(q["gap_meaning"]))
+                         gap_meaning=_text(q["gap_meaning"]), perspectives=tuple(q.get("perspectives", ())),
+                         conditions=tuple(q.get("conditions", ())))
                 for q in d["questions"]
             ),
         )
@@ -99,9 +105,15 @@ def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, question
     by_id = {p.id: p for p in provisions}
     review = r["review"]
     order = {qid: n for n, qid in enumerate(questions)}
+    def cites(raw) -> tuple:
+        return tuple(by_id[c] for c in raw.get("cite", []))
+
     findings = {
-        qid: Finding(question=questions[qid], answer=raw["answer"], cite=tuple(by_id[c] for c in raw.get("cite", [])),
+        qid: Finding(question=questions[qid], answer=raw["answer"], cite=cites(raw),
                      summary=_text(raw.get("summary")), note=_text(raw.get("note")),
+                     differs_for={who: Answer(answer=v["answer"], cite=cites(v), summary=_text(v.get("summary")),
+                                              note=_text(v.get("note")))
+                                  for who, v in raw.get("differs_for", {}).items()},
                      coded_by=raw.get("coded_by") or review.get("verified_by"), reviewed_by=raw.get("reviewed_by"),
                      last_verified=raw.get("last_verified") or review["last_verified"])
         for qid, raw in sorted(r["findings"].items(), key=lambda item: order[item[0]])
@@ -115,7 +127,10 @@ def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, question
         citation=dict(r.get("citation", {})),
         instrument_type=vocabularies["instrument_type"][r["instrument_type"]],
         legal_force=vocabularies["legal_force"][r["legal_force"]],
-        dates=Dates(adopted=dates["adopted"], effective=dates.get("effective"), repealed=dates.get("repealed"),
+        binds=tuple(Binding(who=vocabularies["addressee"][b["who"]], cite=cites(b), note=_text(b.get("note")))
+                    for b in r["binds"]),
+        dates=Dates(adopted=dates["adopted"], effective=dates.get("effective"), operative=dates.get("operative"),
+                    repealed=dates.get("repealed"),
                     amended=tuple(Amendment(date=a["date"], effective=a.get("effective"), note=_text(a.get("note")))
                                   for a in dates.get("amended", ()))),
         coded_version=r.get("coded_version"), status=vocabularies["status"][r["status"]],
@@ -159,7 +174,21 @@ def build(shared: dict[str, Document], records: dict[str, list[Document]]) -> Kn
         Edition(edition=e["edition"], summary=_text(e["summary"]), changes=tuple(_text(c) for c in e["changes"]))
         for e in shared["editions"].data["editions"]
     )
+    claims, source = (), None
+    if "claims" in shared:
+        raw = shared["claims"].data
+        source = ClaimSource(title=raw["source"]["title"], author=raw["source"]["author"], year=raw["source"]["year"],
+                             url=raw["source"]["url"], note=_text(raw["source"].get("note")))
+        claims = tuple(
+            Claim(id=c["id"], says=_text(c["says"]), where=c["where"], kind=c["kind"],
+                  jurisdiction=jurisdictions[c["jurisdiction"]], year=c["year"],
+                  perspectives=tuple(c.get("perspectives", ())), questions=tuple(c.get("questions", ())),
+                  expects=tuple(c.get("expects", ())), instrument=by_id.get(c.get("instrument")),
+                  answers={q: tuple(a) for q, a in c.get("answers", {}).items()}, fewer=c.get("fewer"),
+                  than=c.get("than"), own_law_only=c.get("own_law_only") == "yes", note=_text(c["note"]))
+            for c in raw["claims"]
+        )
     return KnowledgeBase(vocabularies=vocabularies, jurisdictions=jurisdictions, dimensions=dimensions,
-                         instruments=instruments,
+                         instruments=instruments, claims=claims, claims_source=source,
                          bodies=sorted(bodies.values(), key=lambda b: (order[b.jurisdiction.code], b.name.en)),
                          editions=editions)

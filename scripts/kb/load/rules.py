@@ -174,8 +174,8 @@ _HIDDEN |= {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x20
 
 @rule("KB039", "invisible or direction-changing character in text",
       "delete the character: copied text sometimes carries zero-width spaces or direction marks that change what readers see",
-      "text: {en: \"consent\u202e is not required\"}   (a right-to-left override)",
-      applies_to=("instrument", "body", "framework", "vocabularies", "jurisdictions", "editions"))
+      "text: {en: \"consent\\u202e is not required\"}   (\\u202e: a right-to-left override)",
+      applies_to=("instrument", "body", "framework", "vocabularies", "jurisdictions", "editions", "claims"))
 def no_hidden_characters(doc: Document, context: Context) -> Iterator[Problem]:
     for path, value in doc.texts:
         found = sorted({c for c in value if c in _HIDDEN})
@@ -263,6 +263,11 @@ def dates_in_order(doc: Document, context: Context) -> Iterator[Problem]:
     if adopted and effective and effective < adopted:
         yield Problem(doc.path, doc.line_of(("dates", "effective")), "KB026",
                       f"effective date {effective} is before the adopted date {adopted}")
+    operative = parse_date(dates.get("operative"))
+    if operative and (effective or adopted) and operative <= (effective or adopted):
+        yield Problem(doc.path, doc.line_of(("dates", "operative")), "KB026",
+                      f"operative date {operative} is not after the day it took effect ({effective or adopted}); "
+                      "leave operative out unless most provisions applied later")
     for index, amendment in enumerate(_list(dates.get("amended"))):
         when = parse_date(_dict(amendment).get("date"))
         if adopted and when and when < adopted:
@@ -375,11 +380,14 @@ def provision_ids_are_free(doc: Document, context: Context) -> Iterator[Problem]
 def citations_resolve(doc: Document, context: Context) -> Iterator[Problem]:
     provision_ids = {_dict(p).get("id") for p in _list(doc.data.get("provisions"))}
     places = [("findings", key) for key in _dict(doc.data.get("findings"))]
+    places += [("findings", key, "differs_for", who) for key, finding in _dict(doc.data.get("findings")).items()
+               for who in _dict(_dict(finding).get("differs_for"))]
+    places += [("binds", index) for index in range(len(_list(doc.data.get("binds"))))]
     places += [("oversight", index) for index in range(len(_list(doc.data.get("oversight"))))]
     places += [("relations", index) for index in range(len(_list(doc.data.get("relations"))))]
     for place in places:
-        container = doc.data.get(place[0])
-        entry = _dict(container[place[1]]) if isinstance(container, (dict, list)) else {}
+        entry = _get(doc.data, place)
+        entry = _dict(entry)
         for index, cited in enumerate(_list(entry.get("cite"))):
             if isinstance(cited, str) and cited not in provision_ids:
                 known = ", ".join(sorted(str(p) for p in provision_ids if p)) or "none yet"
@@ -425,6 +433,184 @@ def relations_resolve(doc: Document, context: Context) -> Iterator[Problem]:
         elif target not in context.instrument_ids:
             yield Problem(doc.path, line, "KB033",
                           f"relation names instrument '{target}', which has no file data/instruments/{target}.yaml")
+
+
+# --- whom an instrument binds, and how its answers hang together --------------------------------
+
+def _binding(doc: Document, context: Context) -> bool | None:
+    force = context.term_attributes.get("legal_force", {}).get(doc.data.get("legal_force"))
+    return None if force is None else force.get("closes_gaps") == "yes"
+
+
+def _addressees(doc: Document, context: Context) -> dict[str, dict]:
+    terms = context.term_attributes.get("addressee", {})
+    return {entry["who"]: terms[entry["who"]] for entry in map(_dict, _list(doc.data.get("binds")))
+            if isinstance(entry.get("who"), str) and entry["who"] in terms}
+
+
+@rule("KB045", "whom it binds disagrees with whether it binds the state",
+      "oversight.government-bound is yes or partial exactly when binds names state organs or intelligence and "
+      "law-enforcement access; correct whichever is wrong",
+      "binds: [{who: processors, ...}] ... oversight.government-bound: {answer: \"yes\", ...}",
+      applies_to=("instrument",))
+def binds_agree_with_government_bound(doc: Document, context: Context) -> Iterator[Problem]:
+    finding = _dict(_dict(doc.data.get("findings")).get("oversight.government-bound"))
+    answer = finding.get("answer")
+    if not _binding(doc, context) or not isinstance(answer, str) or doc.data.get("binds") is None:
+        return
+    binds_state = any(a.get("perspective") == "state" for a in _addressees(doc, context).values())
+    protects = context.term_attributes.get("answer", {}).get(answer, {}).get("protects") is not None
+    if binds_state != protects:
+        said = "names the state" if binds_state else "names no state body"
+        yield Problem(doc.path, doc.line_of(("findings", "oversight.government-bound", "answer")), "KB045",
+                      f"binds {said}, but oversight.government-bound answers '{answer}'")
+
+
+@rule("KB048", "a binding instrument that binds nobody, or a non-binding one that binds someone",
+      "list under binds whom the instrument's duties bind; a non-binding instrument binds nobody (binds: [])",
+      "legal_force: binding ... binds: []", applies_to=("instrument",))
+def binds_someone_if_binding(doc: Document, context: Context) -> Iterator[Problem]:
+    binding, binds = _binding(doc, context), doc.data.get("binds")
+    if binding is None or not isinstance(binds, list):
+        return
+    if binding and not binds:
+        yield Problem(doc.path, doc.line_of(("binds",)), "KB048", "a binding instrument must bind someone (binds is empty)")
+    elif not binding and binds:
+        yield Problem(doc.path, doc.line_of(("binds",)), "KB048", "a non-binding instrument binds nobody: binds must be []")
+
+
+@rule("KB047", "differs_for names an addressee the instrument does not bind",
+      "differs_for gives the answer for one of the addressees listed under binds; add it there or remove the override",
+      "differs_for: {state-organs: {answer: \"no\", ...}}   (binds has no state-organs)", applies_to=("instrument",))
+def overrides_name_addressees(doc: Document, context: Context) -> Iterator[Problem]:
+    bound = {_dict(b).get("who") for b in _list(doc.data.get("binds"))}
+    for question, finding in _dict(doc.data.get("findings")).items():
+        for who in _dict(_dict(finding).get("differs_for")):
+            if who not in bound:
+                yield Problem(doc.path, doc.key_line(("findings", question, "differs_for", who)), "KB047",
+                              f"findings.{question}.differs_for names '{who}', which binds does not list")
+
+
+@rule("KB046", "answer breaks the framework's coding rules",
+      "see the rule the message quotes (data/framework.yaml, conditions) and the method page: silence is "
+      "not-addressed, not-applicable is for non-binding instruments and for questions about an overseer nobody is "
+      "designated to be", "oversight.dedicated: {answer: \"no\", ...}   (while oversight.designated is not-addressed)",
+      applies_to=("instrument",))
+def answers_follow_the_framework(doc: Document, context: Context) -> Iterator[Problem]:
+    findings = _dict(doc.data.get("findings"))
+    binding = _binding(doc, context)
+    # The instrument's own answers, and each addressee's where it answers differently for it.
+    views: dict[str | None, dict[str, tuple[object, tuple]]] = {None: {}}
+    for question, finding in findings.items():
+        views[None][question] = (_dict(finding).get("answer"), ("findings", question, "answer"))
+    for question, finding in findings.items():
+        for who, variant in _dict(_dict(finding).get("differs_for")).items():
+            views.setdefault(who, dict(views[None]))[question] = (
+                _dict(variant).get("answer"), ("findings", question, "differs_for", who, "answer"))
+    for who, answers in views.items():
+        for question, (answer, path) in answers.items():
+            if not isinstance(answer, str) or question not in context.questions:
+                continue
+            own = who is None or path[-2] == who
+            label = question if who is None else f"{question} (for {who})"
+            if own and binding is False and answer != "not-applicable":
+                yield Problem(doc.path, doc.line_of(path), "KB046", f"{label}: a non-binding instrument imposes no "
+                              f"duty, so every answer is not-applicable (found '{answer}')")
+                continue
+            allowed = False
+            for condition in _list(context.questions[question].get("conditions")):
+                test, then = _dict(_dict(condition).get("if")), _dict(_dict(condition).get("then"))
+                other, other_path = answers.get(test.get("question")) or (None, None)
+                if other not in _list(test.get("answers")):
+                    continue
+                allowed |= answer in _list(then.get("only"))
+                broken = ("only" in then and answer not in _list(then["only"])) or answer in _list(then.get("not"))
+                if not broken:
+                    continue
+                why = _dict(_dict(condition).get("why")).get("en", "")
+                hint = f"answer {' or '.join(_list(then['only']))}" if "only" in then else None
+                if own:
+                    yield Problem(doc.path, doc.line_of(path), "KB046", f"{label} answers '{answer}' while "
+                                  f"{test.get('question')} is '{other}': {why}", hint)
+                elif other_path and other_path[-2] == who:
+                    # An inherited answer that the addressee's own answer elsewhere contradicts.
+                    yield Problem(doc.path, doc.line_of(other_path), "KB046",
+                                  f"{test.get('question')} (for {who}) is '{other}', but {question} gives {who} the "
+                                  f"general answer '{answer}': {why}",
+                                  f"add findings.{question}.differs_for.{who}"
+                                  + (f" answering {' or '.join(_list(then['only']))}" if "only" in then else ""))
+            if own and binding and answer == "not-applicable" and not allowed:
+                yield Problem(doc.path, doc.line_of(path), "KB046", f"{label}: a binding instrument that is silent on "
+                              "a question answers not-addressed; not-applicable is for non-binding instruments and for "
+                              "questions about an overseer nobody is designated to be",
+                              "answer not-addressed, and say in the note what you read")
+
+
+@rule("KB050", "an addressee inherits an answer that rests on provisions binding only others",
+      "give the addressee its own answer (findings.<question>.differs_for.<addressee>), or list the provision under "
+      "its binds entry if it does bind it",
+      "binds: [{who: processors, cite: [art-2]}, {who: state-organs, cite: [art-10]}] ... consent.required: "
+      "{answer: \"yes\", cite: [art-10]}   (art-10 binds only state organs)", applies_to=("instrument",))
+def inherited_answers_rest_on_own_provisions(doc: Document, context: Context) -> Iterator[Problem]:
+    if not _binding(doc, context):
+        return
+    binds = [(b.get("who"), {c for c in _list(b.get("cite")) if isinstance(c, str)}) for b in map(_dict, _list(doc.data.get("binds")))]
+    perspective_of = {who: attributes.get("perspective") for who, attributes in _addressees(doc, context).items()}
+    for question, finding in _dict(doc.data.get("findings")).items():
+        finding = _dict(finding)
+        protects = context.term_attributes.get("answer", {}).get(finding.get("answer"), {}).get("protects")
+        cites = {c for c in _list(finding.get("cite")) if isinstance(c, str)}
+        asked_for = _list(_dict(context.questions.get(question)).get("perspectives"))
+        if protects is None or not cites:
+            continue
+        for who, own in binds:
+            if who in _dict(finding.get("differs_for")) or (asked_for and perspective_of.get(who) not in asked_for):
+                continue
+            others = set().union(*(c for w, c in binds if w != who))
+            if cites <= others - own:
+                yield Problem(doc.path, doc.line_of(("findings", question, "answer")), "KB050",
+                              f"{question} answers '{finding.get('answer')}' on {', '.join(sorted(cites))}, which binds "
+                              f"list only for other addressees, yet {who} inherits that answer")
+
+
+# --- the source essay's claims ------------------------------------------------------------------
+
+@rule("KB049", "claim that the findings cannot check",
+      "a claim names a question of the framework, an instrument of the data folder, and what its kind needs: "
+      "questions, perspectives and expects (state); instrument and answers (instrument); fewer and than (comparison)",
+      "kind: instrument ... instrument: cn-does-not-exist", applies_to=("claims",))
+def claims_can_be_checked(doc: Document, context: Context) -> Iterator[Problem]:
+    needs = {"state": ("questions", "perspectives", "expects"), "instrument": ("instrument", "answers"),
+             "comparison": ("fewer", "than")}
+    seen: set[str] = set()
+    for index, claim in enumerate(_list(doc.data.get("claims"))):
+        claim = _dict(claim)
+        for key in needs.get(claim.get("kind"), ()):
+            if key not in claim:
+                yield Problem(doc.path, doc.line_of(("claims", index)), "KB049", f"a {claim.get('kind')} claim needs {key}")
+        questions = [(("claims", index, "questions", n), q) for n, q in enumerate(_list(claim.get("questions")))]
+        questions += [(("claims", index, "answers", q), q) for q in _dict(claim.get("answers"))]
+        for path, question in questions:
+            if question not in context.questions:
+                yield Problem(doc.path, doc.line_of(path), "KB049", f"'{question}' is not a question of the framework")
+        instrument = claim.get("instrument")
+        if isinstance(instrument, str) and instrument not in context.instrument_ids:
+            yield Problem(doc.path, doc.line_of(("claims", index, "instrument")), "KB049",
+                          f"claim names instrument '{instrument}', which has no file data/instruments/{instrument}.yaml")
+        year = claim.get("year")
+        if isinstance(year, str) and year.isdigit() and int(year) > context.today.year:
+            yield Problem(doc.path, doc.line_of(("claims", index, "year")), "KB049",
+                          f"claim year {year} is after today: a claim is checked for a year the gap views cover")
+        perspectives = [p for p in _list(claim.get("perspectives")) if isinstance(p, str)]
+        known = [q for q in _list(claim.get("questions")) if isinstance(q, str) and q in context.questions]
+        if claim.get("kind") == "state" and perspectives and known and not any(
+                not _list(context.questions[q].get("perspectives")) or p in context.questions[q]["perspectives"]
+                for q in known for p in perspectives):
+            yield Problem(doc.path, doc.line_of(("claims", index, "questions")), "KB049",
+                          "none of the claim's questions is asked from its perspectives, so nothing can be checked")
+        if claim.get("id") in seen:
+            yield Problem(doc.path, doc.line_of(("claims", index, "id")), "KB049", f"claim id '{claim.get('id')}' is used twice")
+        seen.add(claim.get("id"))
 
 
 # --- bodies ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .yamlsafe import Document
 
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schema"
 SCHEMA_BASE = "https://privacy-law-kb.invalid/schema/"
-SCHEMA_NAMES = ("common", "instrument", "body", "framework", "jurisdictions", "vocabularies", "editions")
+SCHEMA_NAMES = ("common", "instrument", "body", "framework", "jurisdictions", "vocabularies", "editions", "claims")
 
 Terms = dict[str, list[dict]]  # vocabulary name -> its terms as written in vocabularies.yaml (id first)
 
@@ -81,7 +81,8 @@ def _inline(node, schemas: dict[str, dict], current: str):
     if "$ref" in node:
         resolved, name = resolve_ref(node, schemas, current)
         return _inline(resolved, schemas, name)
-    return {key: (value if key == "$defs" else _inline(value, schemas, current)) for key, value in node.items()}
+    # Once every $ref is inlined the definitions are not needed (and fastjsonschema would try to fetch theirs).
+    return {key: _inline(value, schemas, current) for key, value in node.items() if key != "$defs"}
 
 
 
