@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import DATA, KB, ROOT
 from kb import plugin
 from kb.pages.site import Site
 from test_cli import tree_digest
@@ -86,3 +86,32 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_serve_carries_on_when_the_worker_dies(tmp_path):
+    """`mkdocs serve` rebuilds with the same plugin: if its worker is killed, the next rebuild
+    renders in this process instead of failing for good."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    kb_plugin = config.plugins["kb"]
+    kb_plugin.config.data_folder = str(DATA)
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        mkdocs_build.build(config)
+        [pid] = [p.pid for p in kb_plugin.worker._processes.values()]
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and kb_plugin.worker._processes:  # the pool notices the death
+            time.sleep(0.05)
+        (tmp_path / "site" / "index.html").unlink()
+        try:
+            mkdocs_build.build(config)  # the pool may only notice now: this build may fail ...
+        except Exception:  # noqa: BLE001
+            pass
+        mkdocs_build.build(config)  # ... but the one after it renders in this process
+        assert (tmp_path / "site" / "index.html").is_file()
+        assert (tmp_path / "site" / "instruments" / KB.instruments[0].id / "index.html").is_file()
+    finally:
+        config.plugins.on_shutdown()

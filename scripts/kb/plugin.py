@@ -29,6 +29,7 @@ import os
 import re
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,12 +46,14 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import exports, rendering
-from .load import load
+from .load import load_unchanged
 from .load.problems import DataError
 from .manifest import redirect_page, redirects
 from .model import KnowledgeBase
 from .pages import navigation
 from .pages.site import Site, SiteOptions, environment, toc_tokens
+
+log = logging.getLogger("mkdocs.plugins.kb")
 
 MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
 # Parts of a page the search index leaves out (citations, provenance, copy buttons): the templates
@@ -142,9 +145,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         options = SiteOptions(headline=tuple(self.config.headline), edit_base=self.config.edit_base,
                               site_name=config.site_name, site_url=config.site_url or "")
         # The worker reads the data while this process does (or starts from what `kb build` checked).
-        self.started = self.worker.submit(rendering.start, str(data_dir), options)
         try:
-            kb = checked or load(data_dir)
+            self.started = self.worker.submit(rendering.start, str(data_dir), options)
+        except BrokenProcessPool:  # it died (killed, out of memory): carry on without it
+            log.warning("kb: the rendering worker has stopped; rendering in this process from now on")
+            self.worker = rendering.InlineExecutor()
+            self.started = self.worker.submit(rendering.start, str(data_dir), options)
+        try:
+            kb, self.read = (checked, None) if checked else load_unchanged(data_dir)
+            self.compare_reads = checked is None  # `kb build` hands both processes the same checked data
         except DataError as err:
             raise DataProblems(data_dir, err) from None
         self.site = Site(kb, replace(options, edition=kb.edition), env=self.env)
@@ -161,9 +170,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         started = time.perf_counter()
         root = Path(config.config_file_path).parent
         try:
-            self.started.result()  # the worker has read the data and planned the pages
+            read = self.started.result()  # the worker has read the data and planned the pages
+        except DataError:  # the folder changed between our read and the worker's
+            raise PluginError("kb: the data folder changed while it was being read; the next build reads it again") from None
         except Exception as err:
             raise PluginError(f"the rendering worker could not start: {type(err).__name__}: {err}") from err
+        if self.compare_reads and (read is None or read != self.read):
+            raise PluginError("kb: the data folder changed while it was being read; the next build reads it again")
         for page in self.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.nav else InclusionLevel.NOT_IN_NAV
             if page.generated:

@@ -21,7 +21,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from . import exports
-from .load import load
+from .load import load_unchanged
 from .model import KnowledgeBase
 from .pages.site import Site, SiteOptions
 
@@ -44,12 +44,17 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="kb-watch-parent", daemon=True).start()
 
 
-def start(data_dir: str, options: SiteOptions) -> None:
-    """Read the data (the build's process reads it at the same time) and plan the pages."""
+def start(data_dir: str, options: SiteOptions) -> tuple | None:
+    """Read the data (the build's process reads it at the same time) and plan the pages. Returns
+    the folder's fingerprint as read (None if it changed meanwhile), for the build to compare."""
     global inherited, _site, _pages
-    kb, inherited = inherited or load(Path(data_dir)), None
+    if inherited is not None:
+        kb, read, inherited = inherited, None, None
+    else:
+        kb, read = load_unchanged(Path(data_dir))
     _site = Site(kb, options)
     _pages = {page.path: page for page in _site.pages()}
+    return read
 
 
 def page(path: str) -> tuple[str, bytes | None]:
