@@ -27,7 +27,16 @@ from kb.pages.site import Site, SiteOptions
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("KB_TEST_DATA") or ROOT / "data").resolve()
 FIXTURES = Path(__file__).parent / "fixtures"
-HEADLINE = ("cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures", "us-eop-2014-big-data-report")
+
+
+def _headline() -> tuple[str, ...]:
+    """The seed instruments the home page and /compare/ open with, as mkdocs.yml configures them."""
+    from mkdocs.config import load_config
+
+    return tuple(load_config(str(ROOT / "mkdocs.yml")).plugins["kb"].config.headline)
+
+
+HEADLINE = _headline()
 
 
 def load_data(data_dir: Path = DATA):
@@ -57,7 +66,7 @@ def data_with(folder: Path, *records: Path) -> Path:
     only the given instrument records: for tests whose expectations must not move when the
     bundled records are edited (a citation's exact wording, a gap computed by hand)."""
     target = folder / "data"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("instruments"))
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("instruments", "claims.yaml"))
     (target / "instruments").mkdir()
     for record in records:
         shutil.copyfile(record, target / "instruments" / record.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PAGES
+from conftest import KB, PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +50,15 @@ def test_search_in_chinese_finds_the_instruments(page, site_url):
 
 
 def test_a_cell_link_lands_on_the_quoted_provision(page, site_url):
+    # The first Chinese instrument citing a provision on whether consent is required, as the data says.
+    instrument = next(i for i in KB.instruments if i.language == "zh" and i.findings["consent.required"].cite)
+    provision = instrument.findings["consent.required"].cite[0]
     page.goto(f"{site_url}/compare/consent/")
-    page.locator('a[href$="cn-saic-2015-consumer-measures/#art-11"]').first.click()
-    page.wait_for_url("**/instruments/cn-saic-2015-consumer-measures/#art-11")
-    heading = page.locator("#art-11")
-    assert heading.is_visible()
-    assert "并经消费者同意" in page.locator("#art-11 ~ .kb-provision").first.inner_text()
+    page.locator(f'a[href$="{instrument.id}/#{provision.id}"]').first.click()
+    page.wait_for_url(f"**/instruments/{instrument.id}/#{provision.id}")
+    assert page.locator(f'[id="{provision.id}"]').is_visible()
+    quoted = page.locator(f'[id="{provision.id}"] ~ .kb-provision').first.inner_text()
+    assert provision.text["zh"][:12] in quoted
 
 
 @pytest.mark.parametrize("path", ["compare/consent/", "compare/registration/", "compare/oversight/", "", "gaps/"])

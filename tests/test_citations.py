@@ -168,8 +168,9 @@ def test_renaming_a_provision_breaks_the_contract_unless_its_old_anchor_is_kept(
     for provision in data["provisions"]:
         if provision["id"] == "art-11":
             provision["id"] = "article-11"
-    for finding in data["findings"].values():
-        finding["cite"] = ["article-11" if c == "art-11" else c for c in finding.get("cite", [])]
+    for entry in [*data["findings"].values(), *data["binds"], *data["oversight"], *data.get("relations", [])]:
+        if "cite" in entry:
+            entry["cite"] = ["article-11" if c == "art-11" else c for c in entry["cite"]]
     record.write_text(canonical(data, "instruments", [q.id for q in KB.questions]), encoding="utf-8")
     site = tmp_path / "site"
     assert run_kb("build", "--data", str(data_copy), "--site", str(site)).returncode == 0

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import KB, ROOT
+from conftest import HEADLINE, KB, ROOT, SITE
 
 pytestmark = pytest.mark.browser
-SEEDS = ["cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures", "us-eop-2014-big-data-report"]
+SEEDS = list(HEADLINE)
 
 
 def _ids(page) -> list[str]:
@@ -85,11 +85,15 @@ def test_the_comparison_downloads_as_csv_with_citations(page, site_url):
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2 * len(KB.questions)
-    saic = next(r for r in rows if r["instrument_id"] == "cn-saic-2015-consumer-measures" and r["question_id"] == "consent.required")
-    assert saic["answer"] == "yes" and saic["cite"] == "Article 11"
-    assert "并经消费者同意" in saic["quote_original"]
-    assert saic["citation"].endswith("art. 11 (China).")
-    assert saic["page"].endswith("/instruments/cn-saic-2015-consumer-measures/#art-11")
+    saic = KB.instrument("cn-saic-2015-consumer-measures")
+    finding = saic.findings["consent.required"]
+    row = next(r for r in rows if r["instrument_id"] == saic.id and r["question_id"] == "consent.required")
+    assert row["answer"] == finding.answer and row["cite"] == "; ".join(p.label.en for p in finding.cite)
+    if finding.cite:
+        first = finding.cite[0]
+        assert first.text["zh"] in row["quote_original"]
+        assert row["citation"].startswith(SITE.citer.cite(saic, first)["bluebook"])
+        assert row["page"].endswith(f"/instruments/{saic.id}/#{first.id}")
 
 
 def test_the_compare_page_fits_a_phone(browser, site_url):
@@ -151,9 +155,9 @@ def test_filters_narrow_every_matrix(page, site_url):
     assert f"{expected} of {len(KB.instruments)} rows shown" in form.locator("output").inner_text()
     # The gap views filter by state.
     page.goto(f"{site_url}/gaps/2015/")
-    state = page.locator('form.kb-filters[data-table="year-cn"] select[name="states"]')
+    state = page.locator('form.kb-filters[data-table="year-cn-business"] select[name="states"]')
     state.select_option("open")
-    rows = page.locator("#year-cn tbody tr:not([hidden])")
+    rows = page.locator("#year-cn-business tbody tr:not([hidden])")
     assert rows.count() >= 1
     assert all("kb-state--open" in (c or "") for c in [r.locator("td").first.get_attribute("class") for r in rows.all()])
     assert page.errors == []

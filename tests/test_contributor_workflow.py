@@ -58,6 +58,8 @@ def _fill(text: str) -> str:
         "citation:\n  code: REPLACE with where it is codified (e.g. 5 U.S.C. § 552a), or delete\n  author: REPLACE with the issuer as citations name it (no session numbers), or delete\n": "",
         "instrument_type: REPLACE with the instrument type": "instrument_type: departmental-rule",
         "legal_force: REPLACE with binding or non-binding": "legal_force: binding",
+        "  - who: REPLACE with an addressee": "  - who: consumer-transactions",
+        "    note: {en: REPLACE with who exactly (thresholds, exclusions), or delete}\n": "",
         '  adopted: "REPLACE with YYYY-MM-DD"': '  adopted: "2016-01-05"',
         '  effective: "REPLACE with YYYY-MM-DD"\n  amended:': '  effective: "2016-03-01"\n  amended:',
         '    - date: "REPLACE with YYYY-MM-DD, or delete amended"\n      effective: "REPLACE with YYYY-MM-DD"\n'
@@ -78,6 +80,8 @@ def _fill(text: str) -> str:
         "    answer: REPLACE with the answer": '    answer: "yes"',
         "    summary: {en: REPLACE with one sentence}": "    summary: {en: Consent is required.}",
         "    note: {en: REPLACE with why, or delete if the answer is yes or no and obvious}\n": "",
+        "  oversight.designated: {answer: REPLACE, cite: [art-1], summary: {en: REPLACE}, note: {en: REPLACE}}":
+            '  oversight.designated: {answer: "yes", cite: [art-1], summary: {en: The ministry.}}',
         "{answer: REPLACE, cite: [art-1], summary: {en: REPLACE}, note: {en: REPLACE}}": '{answer: "no", cite: [art-1], summary: {en: No.}}',
         "  - body: REPLACE-BODY-ID": "  - body: saic",
         "    role: {en: REPLACE with what the body does under this instrument}": "    role: {en: Enforces it.}",

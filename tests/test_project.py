@@ -63,3 +63,18 @@ def test_the_readme_names_every_folder_of_the_code():
     for folder in sorted({p.parent.relative_to(ROOT / "scripts").as_posix() for p in CODE}):
         if folder != ".":
             assert folder.split("/")[-1] in readme, folder
+
+
+def test_no_document_or_source_file_hides_characters():
+    """The characters KB039 refuses in records (zero-width, direction overrides) are refused in the
+    project's own text too: a rule's example writes them as escapes."""
+    from kb.load.rules import _HIDDEN
+
+    suffixes = {".md", ".py", ".yaml", ".yml", ".j2", ".js", ".css", ".json", ".toml", ".txt", ".cfg"}
+    folders = ("scripts", "tests", "docs", "data", "schema")
+    files = [p for f in folders for p in (ROOT / f).rglob("*") if p.suffix in suffixes and p.is_file()]
+    files += [p for p in ROOT.iterdir() if p.suffix in suffixes and p.is_file()]
+    assert len(files) > 50
+    found = {str(p.relative_to(ROOT)): sorted(f"U+{ord(c):04X}" for c in set(p.read_text(encoding="utf-8")) & _HIDDEN)
+             for p in files}
+    assert {path: chars for path, chars in found.items() if chars} == {}

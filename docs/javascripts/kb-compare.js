@@ -133,7 +133,7 @@
             ps.map(function (p) { return p.text.en || ""; }).join(" | "),
             f.note ? f.note.en : "",
             new URL(root.dataset.base + (ps.length ? ps[0].anchor : i.url), window.location.href).toString(),
-            ps.length ? ps.map(function (p) { return p.citations.bluebook; }).join(" ") : i.citations.bluebook
+            ps.length ? ps.map(function (p) { return p.citation.bluebook; }).join(" ") : i.citation.bluebook
           ].map(csvCell).join(","));
         });
       });

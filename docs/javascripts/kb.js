@@ -59,9 +59,21 @@
     });
   }
 
+  // The home page's year picker: without script the links beside it do the same.
+  function yearPickers() {
+    document.querySelectorAll("form.kb-year-picker[hidden]").forEach(function (form) {
+      form.hidden = false;
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        window.location.href = form.querySelector("select").value;
+      });
+    });
+  }
+
   function setUp() {
     completePageCitations();
     focusableScrollers();
+    yearPickers();
   }
 
   if (window.document$ && window.document$.subscribe) {

@@ -40,10 +40,12 @@ short_title: Lean Measures {n}
 issuer: {{en: Test Administration, zh: 测试管理局}}
 instrument_type: departmental-rule
 legal_force: binding
+binds:
+  - {{who: consumer-transactions, cite: [art-1]}}
 dates: {{adopted: "2015-01-05", effective: "2015-03-15"}}
 status: in-force
 sources:
-  - {{role: official, lang: zh, title: Lean Measures, url: "https://example.org/lean"}}
+  - {{role: official, lang: zh, title: Lean Measures, url: "https://www.gov.cn/lean"}}
 provisions:
   - id: art-1
     label: {{en: Article 1, zh: 第一条}}

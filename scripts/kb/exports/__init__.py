@@ -17,7 +17,7 @@ from ..load.schema import filled_schemas
 from . import tables
 from .kbjson import kb_json
 
-PUBLISHED = ("downloads/instruments.csv", "downloads/findings.csv", "downloads/kb.json",
+PUBLISHED = ("downloads/instruments.csv", "downloads/findings.csv", "downloads/kb.json", "downloads/gaps.csv",
              "downloads/citations.json", "downloads/citations.ris", "downloads/citations.bib")
 
 
@@ -26,7 +26,8 @@ def files(site, data_dir: Path) -> dict[str, Callable[[], bytes]]:
     plan: dict[str, Callable[[], bytes]] = {
         "downloads/instruments.csv": partial(tables.instruments_csv, kb),
         "downloads/findings.csv": partial(tables.findings_csv, kb),
-        "downloads/kb.json": partial(kb_json, kb, site.options.edition, site.citer),
+        "downloads/kb.json": partial(kb_json, kb, site.options.edition, site.citer, site.gaps, site.claims, site.years()),
+        "downloads/gaps.csv": partial(tables.gaps_csv, kb, site.gaps, site.years()),
         "downloads/citations.json": partial(citations.csl_json, kb.instruments),
         "downloads/citations.ris": partial(citations.ris, kb.instruments),
         "downloads/citations.bib": partial(citations.bibtex, kb.instruments),

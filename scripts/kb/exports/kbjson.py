@@ -12,6 +12,7 @@ import json
 
 from ..citations import Citer
 from ..model import KnowledgeBase
+from .tables import gap_rows
 
 
 def to_data(value):
@@ -39,15 +40,18 @@ def _reference(value):
     return getattr(value, "id", None) or value.code
 
 
-def document(kb: KnowledgeBase, edition: str, citer: Citer) -> dict:
+def document(kb: KnowledgeBase, edition: str, citer: Citer, views=None, claims=None, years=()) -> dict:
     instruments = []
     for instrument in kb.instruments:
         data = to_data(instrument)
         data["url"] = f"instruments/{instrument.id}/"
-        data["citations"] = citer.cite(instrument)
+        # "citation" keeps the meaning it had in earlier editions (the formatted citations); the
+        # record's own citation parts, new in this edition, go under "citation_parts".
+        data["citation_parts"] = data.pop("citation")
+        data["citation"] = citer.cite(instrument)
         for provision, entry in zip(instrument.provisions, data["provisions"], strict=True):
             entry["anchor"] = f"instruments/{instrument.id}/#{provision.id}"
-            entry["citations"] = {"bluebook": citer.cite(instrument, provision)["bluebook"]}
+            entry["citation"] = {"bluebook": citer.cite(instrument, provision)["bluebook"]}
         for question_id, entry in data["findings"].items():
             entry["gap"] = instrument.findings[question_id].is_gap
         instruments.append(data)
@@ -64,8 +68,14 @@ def document(kb: KnowledgeBase, edition: str, citer: Citer) -> dict:
         "jurisdictions": to_data(list(kb.jurisdictions.values())),
         "bodies": bodies,
         "instruments": instruments,
+        # The gap views, as in gaps.csv, and the claims of the source essay with their verdicts.
+        "gaps": gap_rows(kb, views, list(years)) if views is not None else [],
+        "claims": [{**to_data(claim), "verdicts": {str(year): claims.verdict(claim, year).verdict
+                                                   for year in sorted({int(claim.year), years[-1]})}}
+                   for claim in kb.claims] if claims is not None and years else [],
     }
 
 
-def kb_json(kb: KnowledgeBase, edition: str, citer: Citer) -> bytes:
-    return (json.dumps(document(kb, edition, citer), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def kb_json(kb: KnowledgeBase, edition: str, citer: Citer, views=None, claims=None, years=()) -> bytes:
+    data = document(kb, edition, citer, views, claims, years)
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -62,3 +62,28 @@ def findings_csv(kb: KnowledgeBase) -> bytes:
                 original, english, f.note.en if f.note else "",
             ])
     return _csv(FINDING_COLUMNS, rows)
+
+
+# The first six are the published contract; then the instruments in force that day on a wording we
+# did not code (which might protect more), and the day read (the year's last, or the edition's).
+GAP_COLUMNS = ["jurisdiction", "perspective", "year", "question", "state", "closed_by", "not_counted", "day"]
+
+
+def gaps_csv(kb: KnowledgeBase, views, years: list[int]) -> bytes:
+    """One row per jurisdiction x perspective x year x question asked from that perspective."""
+    return _csv(GAP_COLUMNS, [[row[c] for c in GAP_COLUMNS] for row in gap_rows(kb, views, years)])
+
+
+def gap_rows(kb: KnowledgeBase, views, years: list[int]) -> list[dict]:
+    rows = []
+    for jurisdiction in kb.jurisdictions.values():
+        for perspective in views.perspectives:
+            for year in years:
+                day = views.day(year)
+                for state in views.at(jurisdiction, day, perspective):
+                    if state.asked:
+                        rows.append({"jurisdiction": jurisdiction.code, "perspective": perspective.id, "year": year,
+                                     "day": day, "question": state.question.id, "state": state.state,
+                                     "closed_by": ";".join(state.closed_by),
+                                     "not_counted": ";".join(i.id for i in state.not_counted)})
+    return rows

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..exports.tables import FINDING_COLUMNS, INSTRUMENT_COLUMNS
+from ..exports.tables import FINDING_COLUMNS, GAP_COLUMNS, INSTRUMENT_COLUMNS, gap_rows
 from . import Nav, Page
 
 
 def pages(site):
     yield Page(path="downloads/index.md", title="Downloads", template="downloads.html.j2", nav=Nav(90),
-               context={"instrument_columns": INSTRUMENT_COLUMNS, "finding_columns": FINDING_COLUMNS},
+               context={"instrument_columns": INSTRUMENT_COLUMNS, "finding_columns": FINDING_COLUMNS,
+                        "gap_columns": GAP_COLUMNS, "gap_rows": lambda: len(gap_rows(site.kb, site.gaps, site.years()))},
                shows=(f"Edition {site.kb.edition}",))

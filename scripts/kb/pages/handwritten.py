@@ -9,7 +9,7 @@ from . import Nav, Page
 
 def pages(site):
     yield Page(path="index.md", title="Privacy law compared: China and the United States", nav=Nav(10, "Home"),
-               hide=("navigation",), shows=("How to cite",))
+               shows=("How to cite",))
     yield Page(path="method.md", title="Method", nav=Nav(80, "Method"), shows=("What counts as a gap",))
     yield Page(path="contributing.md", title="Contributing", nav=Nav(100, None, "Contributing"),
                source="CONTRIBUTING.md", shows=("Validation messages",))

@@ -13,5 +13,5 @@ def pages(site):
         # In the navigation a state is named without the country in brackets: "California".
         yield Page(path=f"jurisdictions/{j.slug}.md", title=j.name.en.split(" (")[0], heading=j.name.en,
                    template="jurisdiction.html.j2", nav=Nav(60 + n, section="Jurisdictions"), matrix=True,
-                   context={"j": j, "own": own, "latest_year": latest,
-                            "today": lambda j=j: site.as_of(j, f"{latest}-12-31")})
+                   context={"j": j, "own": own, "latest_year": latest, "all_years": site.years()},
+                   anchors=("today", "instruments", "bodies", "oversight-by-year"))

@@ -12,15 +12,16 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from .. import views
 from ..citations import STYLES, Citer, romanize
+from ..claims import ClaimCheck
+from ..gaps import GapViews, counted_on, in_force_on, not_counted_because, years
 from ..model import Instrument, KnowledgeBase
 from . import Page, all_pages, page_url
 
@@ -97,10 +98,15 @@ class Site:
         self.globals = {
             "kb": kb, "options": options, "answer_term": kb.answer, "cite": self.citer.cite,
             "cite_page": self.citer.page, "STYLES": STYLES, "romanize": romanize,
-            "answer_rank": self.answer_rank, "edit_url": self.edit_url, "slug": heading_slug,
+            "answer_rank": self.answer_rank, "edit_url": self.edit_url, "slug": heading_slug, "zip": zip,
+            "in_force_on": in_force_on, "counted_on": counted_on, "not_counted_because": not_counted_because,
         }
-        # The year pages, the gap history and the jurisdiction pages ask for the same days.
-        self.as_of = lru_cache(maxsize=None)(partial(views.as_of, kb))
+        # The year pages, the gap history, the home page and the jurisdiction pages ask for the same days.
+        self.gaps = GapViews(kb, options.edition or kb.edition)
+        self.claims = ClaimCheck(kb, self.gaps)
+        self.globals.update(gaps=self.gaps, perspectives=self.gaps.perspectives, states=kb.vocabularies["gap_state"].terms,
+                            top_jurisdictions=[j for j in kb.jurisdictions.values() if not j.parent],
+                            inner_jurisdictions=[j for j in kb.jurisdictions.values() if j.parent])
         self._rank = {term: n for n, term in enumerate(reversed(kb.vocabularies["answer"].terms))}
 
     def pages(self) -> list[Page]:
@@ -112,7 +118,7 @@ class Site:
 
     def years(self) -> list[int]:
         """The years of the gap views: from the first one to the edition's."""
-        return views.years(self.options.first_gap_year, self.options.edition or "2026-12-31")
+        return years(self.options.first_gap_year, self.options.edition or self.kb.edition)
 
     # --- rendering -----------------------------------------------------------------------
     def links(self, path: str) -> dict:

@@ -1,0 +1,224 @@
+"""Where each question stands for a jurisdiction, a day and a perspective: the gap views.
+
+For a perspective (a business in general, or the state) only the binding instruments in force that
+bind an addressee of that perspective count, and each answers for that addressee (its own answer
+where the instrument treats it differently, kb.model.Instrument.answer_for). Then:
+
+- closed: an instrument binding the perspective's addressees in general answers "yes";
+- partly: the strongest such answer is "partly";
+- sectoral: protection exists only through instruments binding some sectors or kinds of data (or,
+  in a national view, only in the law of some of its states: a US state's view includes federal
+  law, and the US view counts what exists only in state law as "only in some states"). In a
+  state's view, national law binding government in general binds only the national government,
+  not the state's own bodies, so it counts as sectoral there;
+- open: nothing binding protects.
+
+An instrument is in force from the day it took effect. Its findings count from the day the wording
+we coded applied (and from its operative day, where most provisions applied later). In between it
+is in force but not counted: a state weaker than closed then names it, since the earlier wording
+might have protected more.
+
+Each state carries its grounds: the instruments, addressees and provisions behind it. The labels
+of the states are the gap_state vocabulary in data/vocabularies.yaml; their meaning is here.
+Kept apart from the pages so that the tests can check the computation on small data sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .model import Answer, Finding, Instrument, Jurisdiction, KnowledgeBase, Provision, Question, Term
+
+STATES = ("closed", "partly", "sectoral", "open")  # strongest first
+
+
+def in_force_from(instrument: Instrument) -> str:
+    return instrument.effective or instrument.adopted
+
+
+def counted_from(instrument: Instrument) -> str:
+    """The day from which the findings apply: the coded wording in effect, and the instrument operative."""
+    day = in_force_from(instrument)
+    if instrument.coded_version and instrument.coded_version != instrument.adopted:
+        for amendment in instrument.dates.amended:
+            if amendment.date == instrument.coded_version:
+                day = amendment.effective or amendment.date
+    return max(day, instrument.dates.operative or "")
+
+
+def in_force_on(instrument: Instrument, day: str) -> bool:
+    """Binding, in effect on ``day`` (on whatever wording), and not repealed by then."""
+    return (instrument.closes_gaps and in_force_from(instrument) <= day
+            and not (instrument.dates.repealed and instrument.dates.repealed <= day))
+
+
+def counted_on(instrument: Instrument, day: str) -> bool:
+    """In force on ``day`` on the wording the findings describe."""
+    return in_force_on(instrument, day) and counted_from(instrument) <= day
+
+
+def not_counted_because(instrument: Instrument) -> str:
+    """Why an instrument in force is not counted before counted_from(), in words."""
+    if instrument.dates.operative and counted_from(instrument) == instrument.dates.operative:
+        return f"most of its provisions operative only from {instrument.dates.operative}"
+    return f"coded on its wording in effect from {counted_from(instrument)}"
+
+
+def years(first: int, edition: str) -> list[int]:
+    return list(range(first, int(edition[:4]) + 1))
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One instrument's answer behind a state: for which addressee, and on which provisions."""
+
+    instrument: Instrument
+    addressee: Term
+    answer: Finding | Answer
+    national_only: Jurisdiction | None = None  # binds only this (the national) government, not a state's
+
+    @property
+    def cite(self) -> tuple[Provision, ...]:
+        """The answer's provisions, less those its instrument says bind only other addressees."""
+        others = {p.id for b in self.instrument.binds if b.who is not self.addressee for p in b.cite}
+        own = {p.id for b in self.instrument.binds if b.who is self.addressee for p in b.cite}
+        kept = tuple(p for p in self.answer.cite if p.id in own or p.id not in others)
+        return kept or self.answer.cite
+
+    @property
+    def sectoral(self) -> bool:
+        return self.addressee.coverage != "general" or self.national_only is not None
+
+
+@dataclass(frozen=True)
+class GapState:
+    jurisdiction: Jurisdiction
+    perspective: Term
+    day: str
+    question: Question
+    state: str  # one of STATES, or "" where the question is not asked for this perspective
+    grounds: tuple[Ground, ...]  # what gives the state (empty when open)
+    elsewhere: tuple[tuple[Jurisdiction, Ground], ...] = ()  # protection only in the law of some states
+    not_counted: tuple[Instrument, ...] = ()  # in force then on a wording not coded: the state may understate
+
+    @property
+    def asked(self) -> bool:
+        return self.state != ""
+
+    @property
+    def closed_by(self) -> list[str]:
+        """``instrument-id#provision-id`` for every provision behind the state."""
+        out: list[str] = []
+        for ground in (*self.grounds, *(g for _, g in self.elsewhere)):
+            for provision in ground.cite:
+                entry = f"{ground.instrument.id}#{provision.id}"
+                if entry not in out:
+                    out.append(entry)
+        return out
+
+
+class GapViews:
+    """The gap views of one knowledge base, computed once per (jurisdiction, day, perspective)."""
+
+    def __init__(self, kb: KnowledgeBase, edition: str = ""):
+        self.kb = kb
+        self.edition = edition or kb.edition
+        self._cache: dict[tuple, list[GapState]] = {}
+
+    def day(self, year: int) -> str:
+        """The day a year's view is read on: its last day, or the edition's day in the edition's year."""
+        return self.edition if self.edition[:4] == str(year) else f"{year}-12-31"
+
+    @cached_property
+    def perspectives(self) -> list[Term]:
+        return list(self.kb.vocabularies["perspective"].terms.values())
+
+    def chain(self, jurisdiction: Jurisdiction) -> list[Jurisdiction]:
+        """The jurisdiction and those whose law also applies in it (a US state: the US)."""
+        out, current = [], jurisdiction
+        while current is not None and current not in out:
+            out.append(current)
+            current = self.kb.jurisdictions.get(current.parent) if current.parent else None
+        return out
+
+    def within(self, jurisdiction: Jurisdiction) -> list[Jurisdiction]:
+        """The jurisdictions inside this one (the US: its states), at any depth."""
+        return [j for j in self.kb.jurisdictions.values() if j is not jurisdiction and jurisdiction in self.chain(j)]
+
+    def in_force(self, jurisdiction: Jurisdiction, day: str, own_only: bool = False) -> list[Instrument]:
+        """The binding instruments in force there on ``day``, counted or not."""
+        codes = {jurisdiction.code} if own_only else {j.code for j in self.chain(jurisdiction)}
+        return [i for i in self.kb.instruments if i.jurisdiction.code in codes and in_force_on(i, day)]
+
+    def at(self, jurisdiction: Jurisdiction, day: str, perspective: Term, own_law_only: bool = False) -> list[GapState]:
+        """Every question's state, in framework order. ``own_law_only``: the jurisdiction's own law,
+        without that of the states inside it (federal law alone)."""
+        key = (jurisdiction.code, day, perspective.id, own_law_only)
+        if key not in self._cache:
+            instruments = self.in_force(jurisdiction, day)
+            inside = [] if own_law_only else [(j, [i for i in self.in_force(j, day, own_only=True) if counted_on(i, day)])
+                                              for j in self.within(jurisdiction)]
+            self._cache[key] = [self._state(jurisdiction, day, perspective, q, instruments, inside)
+                                for q in self.kb.questions]
+        return self._cache[key]
+
+    def _grounds(self, jurisdiction: Jurisdiction, instruments: list[Instrument], perspective: Term,
+                 question: Question) -> list[Ground]:
+        """Each instrument's most protective answer for an addressee of the perspective, general
+        addressees first (one ground per instrument)."""
+        grounds = []
+        for instrument in instruments:
+            best = None
+            national = (instrument.jurisdiction if instrument.jurisdiction is not jurisdiction
+                        and perspective.government else None)
+            for binding in instrument.binds:
+                if binding.who.perspective != perspective.id:
+                    continue
+                answer = instrument.answer_for(question.id, binding.who.id)
+                protects = self.kb.answer(answer.answer).protects
+                if protects is None:
+                    continue
+                ground = Ground(instrument, binding.who, answer,
+                                national if binding.who.coverage == "general" else None)
+                rank = (not ground.sectoral, protects == "fully")
+                if best is None or rank > best[0]:
+                    best = (rank, ground)
+            if best is not None:
+                grounds.append(best[1])
+        return grounds
+
+    def _binds(self, instrument: Instrument, perspective: Term) -> bool:
+        return any(b.who.perspective == perspective.id for b in instrument.binds)
+
+    def _state(self, jurisdiction, day, perspective, question, instruments, inside) -> GapState:
+        if question.perspectives and perspective.id not in question.perspectives:
+            return GapState(jurisdiction, perspective, day, question, "", ())
+        counted = [i for i in instruments if counted_on(i, day)]
+        grounds = self._grounds(jurisdiction, counted, perspective, question)
+        general = [g for g in grounds if not g.sectoral]
+        fully = [g for g in general if self.kb.answer(g.answer.answer).protects == "fully"]
+        elsewhere = tuple((j, g) for j, own in inside for g in self._grounds(j, own, perspective, question))
+        if fully:
+            state, behind = "closed", fully
+        elif general:
+            state, behind = "partly", general
+        elif grounds or elsewhere:
+            state, behind = "sectoral", [g for g in grounds if g.sectoral]
+        else:
+            state, behind = "open", []
+        not_counted = () if state == "closed" else tuple(
+            i for i in instruments if not counted_on(i, day) and self._binds(i, perspective))
+        return GapState(jurisdiction, perspective, day, question, state, tuple(behind),
+                        elsewhere if state == "sectoral" else (), not_counted)
+
+    def changes(self, jurisdiction: Jurisdiction, perspective: Term, first: int, last: int) -> list[tuple[int, GapState, GapState]]:
+        """(year, state before, state after) for each year in which a question's state changed."""
+        out = []
+        previous = self.at(jurisdiction, self.day(first - 1), perspective)
+        for year in range(first, last + 1):
+            current = self.at(jurisdiction, self.day(year), perspective)
+            out += [(year, before, after) for before, after in zip(previous, current, strict=True)
+                    if after.state != before.state]
+            previous = current
+        return out
