@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KB, PAGES
+from conftest import KB, PAGES, SITE
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,8 @@ def test_a_cell_link_lands_on_the_quoted_provision(page, site_url):
     assert provision.text["zh"][:12] in quoted
 
 
-@pytest.mark.parametrize("path", ["compare/consent/", "compare/registration/", "compare/oversight/", "", "gaps/"])
+@pytest.mark.parametrize("path", ["compare/consent/", "compare/registration/", "compare/oversight/", "", "gaps/",
+                                  f"gaps/{SITE.years()[0]}/", *(f"jurisdictions/{j.slug}/" for j in KB.jurisdictions.values())])
 def test_tables_scroll_inside_their_box_on_a_phone(browser, site_url, path):
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
@@ -70,6 +71,6 @@ def test_tables_scroll_inside_their_box_on_a_phone(browser, site_url, path):
     assert page_width <= 375, f"the page itself overflows: {page_width}px"
     wraps = page.locator(".kb-table-wrap")
     assert wraps.count() >= 1
-    first = wraps.first
-    assert first.evaluate("e => e.scrollWidth > e.clientWidth"), "a wide table should scroll inside its container"
+    scrolling = wraps.evaluate_all("ws => ws.filter(e => e.scrollWidth > e.clientWidth).length")
+    assert scrolling >= 1, "a wide table should scroll inside its container"
     context.close()

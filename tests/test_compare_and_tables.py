@@ -36,27 +36,28 @@ def test_without_script_the_page_shows_the_seed_comparison(browser, site_url):
 
 
 def test_choosing_instruments_updates_the_table_and_the_address(page, site_url):
+    added, fifth, refused = [i for i in KB.instruments if i.id not in SEEDS][:3]  # any three others
     page.goto(f"{site_url}/compare/")
     page.wait_for_selector("form.kb-chooser:not([hidden])")
     assert _columns(page) == SEEDS
-    page.check('input[value="cn-npcsc-2021-personal-information-protection-law"]')
-    assert _ids(page) == SEEDS + ["cn-npcsc-2021-personal-information-protection-law"]
-    assert _columns(page) == SEEDS + ["cn-npcsc-2021-personal-information-protection-law"]
-    page.uncheck('input[value="us-eop-2014-big-data-report"]')
-    chosen = ["cn-npcsc-2012-network-information", "cn-saic-2015-consumer-measures",
-              "cn-npcsc-2021-personal-information-protection-law"]
+    page.check(f'input[value="{added.id}"]')
+    assert _ids(page) == SEEDS + [added.id]
+    assert _columns(page) == SEEDS + [added.id]
+    page.uncheck(f'input[value="{SEEDS[-1]}"]')
+    chosen = SEEDS[:-1] + [added.id]
     assert _ids(page) == chosen
     # A fifth choice is refused with a message, not silently dropped.
-    page.check('input[value="us-congress-1974-privacy-act"]')
-    page.click('input[value="us-ca-voters-2020-cpra"]')  # refused: the box stays unticked
+    page.check(f'input[value="{fifth.id}"]')
+    page.click(f'input[value="{refused.id}"]')  # refused: the box stays unticked
     assert "At most 4 instruments" in page.locator(".kb-compare-message").inner_text()
     assert len(_ids(page)) == 4
-    assert not page.locator('input[value="us-ca-voters-2020-cpra"]').is_checked()
+    assert not page.locator(f'input[value="{refused.id}"]').is_checked()
     # Reloading the address shows the same comparison; cells link to the provisions they cite.
     page.reload()
     page.wait_for_selector("form.kb-chooser:not([hidden])")
-    assert _columns(page) == chosen + ["us-congress-1974-privacy-act"]
-    link = page.locator('#side-by-side a.kb-cite[href$="cn-npcsc-2021-personal-information-protection-law/#art-14"]').first
+    assert _columns(page) == chosen + [fifth.id]
+    cited = next(p for f in added.findings.values() for p in f.cite)
+    link = page.locator(f'#side-by-side a.kb-cite[href$="{added.id}/#{cited.id}"]').first
     assert link.count() == 1
     assert page.errors == []
 

@@ -48,7 +48,8 @@ def record(record_id: str, jurisdiction: str, adopted: str, binds: list[str], an
     if binding:  # keep the framework's coding rules: no overseer, so dedicated/independent do not arise
         for question in ("oversight.dedicated", "oversight.independent"):
             findings[question] = {"answer": "not-applicable", "note": {"en": "Nobody is designated."}}
-        state = any(b in ("state-organs", "intelligence-law-enforcement", "public-bodies-in-sectors") for b in binds)
+        state = any(b in ("state-organs", "national-government", "intelligence-law-enforcement",
+                          "public-bodies-in-sectors") for b in binds)
         findings["oversight.government-bound"] = {"answer": "yes", "cite": ["art-1"]} if state else dict(SILENT)
     for question, (who, answer) in (differs or {}).items():
         findings[question]["differs_for"] = {who: {"answer": answer, "note": {"en": "Differs."},
@@ -72,7 +73,8 @@ def gap_data(tmp_path_factory):
                                     differs={"consent.required": ("state-organs", "not-addressed")}),
         # US: consent only in health; a federal-agencies law; a report; California's own general law.
         "us-test-2015-health": record("us-test-2015-health", "US", "2015-06-01", ["health"], {"consent.required": "yes"}),
-        "us-test-2015-agencies": record("us-test-2015-agencies", "US", "2015-06-01", ["state-organs"], {"registration.prior": "yes"}),
+        "us-test-2015-agencies": record("us-test-2015-agencies", "US", "2015-06-01", ["national-government"],
+                                        {"registration.prior": "yes"}),
         "us-test-2015-report": record("us-test-2015-report", "US", "2015-06-01", [], {}, binding=False),
         "us-ca-test-2018-general": record("us-ca-test-2018-general", "US-CA", "2018-06-01", ["processors"], {"consent.defined": "yes"}),
         # A ban on intercepting communications: it binds everyone, but protects only communications.
@@ -84,17 +86,26 @@ def gap_data(tmp_path_factory):
         # China: a 2014 law coded on its 2017 amendment, which took effect on 1 January 2018.
         "cn-test-2014-amended": record("cn-test-2014-amended", "CN", "2014-06-01", ["processors"],
                                        {"registration.public-notice": "yes"}),
-        # China: a 2015 law whose Art. 1 binds businesses and Art. 2 state organs; its notice duty cites both.
+        # China: a 2015 law whose Art. 1 binds businesses and Art. 2 state organs, each naming an overseer.
         "cn-test-2015-split": record("cn-test-2015-split", "CN", "2015-06-01", ["consumer-transactions", "state-organs"],
                                      {"oversight.designated": "yes"}),
     }
     records["us-ca-test-2019-operative"]["dates"]["operative"] = "2021-01-01"
+    # ... except its oversight body, set up on the day it took effect.
+    records["us-ca-test-2019-operative"]["findings"]["oversight.designated"] = {"answer": "yes", "cite": ["art-1"],
+                                                                                "operative": "2019-01-01"}
+    for question in ("oversight.dedicated", "oversight.independent"):
+        records["us-ca-test-2019-operative"]["findings"][question] = {"answer": "yes", "cite": ["art-1"]}
     records["cn-test-2014-amended"]["dates"]["amended"] = [{"date": "2017-11-04", "effective": "2018-01-01"}]
     records["cn-test-2014-amended"]["coded_version"] = "2017-11-04"
+    # China: a 2013 law amended in 2020, which we have not coded; its status today is unknown.
+    records["cn-test-2013-general"]["dates"]["amended"] = [{"date": "2020-06-01"}]
+    records["cn-test-2013-general"]["status"] = "unknown"
+    records["cn-test-2013-general"]["status_note"] = {"en": "Test."}
     split = records["cn-test-2015-split"]
     split["provisions"] = [*split["provisions"], {**split["provisions"][0], "id": "art-2", "label": {"en": "Article 2", "zh": "第二条"}}]
     split["binds"][1]["cite"] = ["art-2"]
-    split["findings"]["oversight.designated"]["cite"] = ["art-1", "art-2"]
+    split["findings"]["oversight.designated"]["differs_for"] = {"state-organs": {"answer": "yes", "cite": ["art-2"]}}
     split["findings"]["oversight.dedicated"] = {"answer": "no", "cite": ["art-1"]}
     split["findings"]["oversight.independent"] = {"answer": "no", "cite": ["art-1"]}
     split["findings"]["oversight.government-bound"]["cite"] = ["art-2"]
@@ -180,7 +191,7 @@ def test_changes_name_the_year_and_the_new_state(views):
 
 def test_gaps_csv_has_one_row_per_jurisdiction_perspective_year_and_question(views):
     rows = list(csv.DictReader(io.StringIO(gaps_csv(views.kb, views, [2015, 2018]).decode("utf-8-sig"))))
-    assert list(rows[0]) == ["jurisdiction", "perspective", "year", "question", "state", "closed_by", "not_counted", "day"]
+    assert list(rows[0]) == ["jurisdiction", "perspective", "year", "question", "state", "closed_by", "not_counted", "caveats", "day"]
     asked = {p: len([q for q in views.kb.questions if not q.perspectives or p in q.perspectives])
              for p in ("business", "state")}
     assert len(rows) == len(views.kb.jurisdictions) * 2 * sum(asked.values())
@@ -227,11 +238,34 @@ def test_in_a_states_view_federal_law_binding_government_binds_only_federal_agen
     assert _state(views, "US-CA", 2018, "business", "consent.required").state == "sectoral"  # health only, as federally
 
 
-def test_a_ground_cites_only_the_provisions_that_bind_its_addressee(views):
+def test_a_ground_cites_the_provisions_of_its_addressees_own_answer(views):
     business = _state(views, "CN", 2015, "business", "oversight.designated")
     assert business.state == "sectoral" and business.closed_by == ["cn-test-2015-split#art-1"]
     state = _state(views, "CN", 2015, "state", "oversight.designated")
     assert state.state == "closed" and state.closed_by == ["cn-test-2015-split#art-2"]
+
+
+def test_an_answer_counts_from_its_own_operative_day(views):
+    assert _state(views, "US-CA", 2019, "business", "oversight.designated").state == "closed"  # its own day
+    assert _state(views, "US-CA", 2019, "business", "oversight.dedicated").state == "open"  # the Act's day: 2021
+    assert _state(views, "US-CA", 2021, "business", "oversight.dedicated").state == "closed"
+
+
+def test_a_law_amended_after_the_wording_we_coded_is_counted_with_a_caveat(views):
+    before = _state(views, "CN", 2019, "business", "consent.required")
+    assert before.state == "closed" and before.caveats == ()
+    after = _state(views, "CN", 2020, "business", "consent.required")
+    assert after.state == "closed"
+    assert [(i.id, "with effect from 2020-06-01" in why) for i, why in after.caveats] == [("cn-test-2013-general", True)]
+
+
+def test_an_instrument_of_unknown_status_is_flagged_today(views):
+    edition = views.kb.edition
+    j, p = views.kb.jurisdictions["CN"], views.kb.vocabularies["perspective"]["business"]
+    today = next(s for s in views.at(j, edition, p) if s.question.id == "consent.required")
+    assert any(i.id == "cn-test-2013-general" and "status today is unknown" in why for i, why in today.caveats)
+    last_year = _state(views, "CN", int(edition[:4]) - 1, "business", "consent.required")
+    assert not any("status today" in why for _, why in last_year.caveats)  # only today's view knows today's status
 
 
 def test_the_editions_year_is_read_on_the_editions_day(views):
@@ -293,3 +327,27 @@ def test_a_claim_with_nothing_to_check_has_no_verdict():
     from kb.claims import _verdict
 
     assert _verdict([]) == ""
+
+
+def test_a_verdict_weighs_the_points():
+    from kb.claims import AGREES, DISAGREES, IN_PART, Point, _verdict
+
+    def points(*scores):
+        return [Point(label="p", expected="e", found="f", score=s) for s in scores]
+
+    assert _verdict(points(AGREES, AGREES)) == "supported"
+    assert _verdict(points(AGREES, IN_PART)) == "partly-supported"
+    assert _verdict(points(AGREES, DISAGREES)) == "partly-supported"  # as much for as against
+    assert _verdict(points(AGREES, DISAGREES, DISAGREES)) == "not-supported"
+    assert _verdict(points(IN_PART, IN_PART)) == "partly-supported"
+
+
+def test_a_comparison_point_where_both_stand_equal_does_not_bear_the_claim_out(views):
+    from kb.claims import DISAGREES
+    from kb.model import Claim, Text
+
+    claim = Claim(id="t", says=Text(en="t"), where="w", kind="comparison", jurisdiction=views.kb.jurisdictions["US"],
+                  year="2016", fewer="state", than="business", note=Text(en="t"))
+    verdict = ClaimCheck(views.kb, views).verdict(claim, 2016)
+    equal = [p for p in verdict.points if p.states[0].state == p.states[1].state]
+    assert equal and all(p.score == DISAGREES for p in equal)

@@ -78,3 +78,15 @@ def test_no_document_or_source_file_hides_characters():
     found = {str(p.relative_to(ROOT)): sorted(f"U+{ord(c):04X}" for c in set(p.read_text(encoding="utf-8")) & _HIDDEN)
              for p in files}
     assert {path: chars for path, chars in found.items() if chars} == {}
+
+
+def test_the_benchmarks_synthetic_data_is_valid(tmp_path):
+    """`make bench` measures builds of cloned and lean records; they must pass validation, or the
+    benchmark measures an error message."""
+    from kb.bench import synthesise
+    from kb.load import check
+
+    for lean in (False, True):
+        data = synthesise(tmp_path / f"data-{lean}", 40, lean=lean)
+        assert len(list((data / "instruments").glob("*.yaml"))) == 40
+        assert check(data) == [], "\n".join(p.format() for p in check(data))

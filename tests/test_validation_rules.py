@@ -160,11 +160,67 @@ def test_the_fast_schema_check_rejects_whatever_jsonschema_rejects(data_copy):
     assert checked >= 8
 
 
+BAD_CLAIMS = """source: {title: Test essay, author: Tester, year: "2015", url: "https://example.org/essay"}
+claims:
+  - id: no-such-record
+    says: {en: A claim about a record that does not exist.}
+    where: first paragraph
+    kind: instrument
+    jurisdiction: CN
+    year: "2015"
+    instrument: cn-test-2015-no-such-record
+    answers: {consent.required: ["yes"]}
+    note: {en: Test.}
+  - id: no-such-question
+    says: {en: A claim about a question the framework does not ask.}
+    where: second paragraph
+    kind: state
+    jurisdiction: CN
+    year: "2015"
+    perspectives: [business]
+    questions: [registration.prior-filing]
+    expects: [open]
+    note: {en: Test.}
+  - id: nothing-asked
+    says: {en: A claim about a question not asked of businesses.}
+    where: third paragraph
+    kind: state
+    jurisdiction: CN
+    year: "2015"
+    perspectives: [business]
+    questions: [oversight.government-bound]
+    expects: [open]
+    note: {en: Test.}
+  - id: compared-with-itself
+    says: {en: The state had fewer protections than the state.}
+    where: fourth paragraph
+    kind: comparison
+    jurisdiction: US
+    year: "2015"
+    fewer: state
+    than: state
+    note: {en: Test.}
+  - id: in-the-future
+    says: {en: A claim about a year to come.}
+    where: fifth paragraph
+    kind: state
+    jurisdiction: CN
+    year: "2999"
+    perspectives: [business]
+    questions: [consent.required]
+    expects: [open]
+    note: {en: Test.}
+"""
+
+
 def test_a_claim_must_name_what_the_findings_can_check(data_copy):
-    path = data_copy / "claims.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "instrument: cn-saic-2015-consumer-measures" in text
-    path.write_text(text.replace("instrument: cn-saic-2015-consumer-measures", "instrument: cn-saic-2015-no-such-record")
-                    .replace("questions: [registration.prior]", "questions: [registration.prior-filing]"), encoding="utf-8")
-    problems = [(Path(p.path).name, p.code) for p in check(data_copy)]
-    assert problems == [("claims.yaml", "KB049"), ("claims.yaml", "KB049")]
+    (data_copy / "claims.yaml").write_text(BAD_CLAIMS, encoding="utf-8")
+    lines = BAD_CLAIMS.splitlines()
+    expected = [lines.index("    instrument: cn-test-2015-no-such-record") + 1,
+                lines.index("    questions: [registration.prior-filing]") + 1,
+                lines.index("    questions: [oversight.government-bound]") + 1,
+                lines.index("    than: state") + 1,
+                lines.index('    year: "2999"') + 1]
+    problems = check(data_copy)
+    assert all(p.code == "KB049" and Path(p.path).name == "claims.yaml" for p in problems), problems
+    assert [p.line for p in problems] == expected, "\n".join(p.format() for p in problems)

@@ -54,7 +54,7 @@ provisions:
 findings:
   consent.required: {{answer: "yes", cite: [art-1]}}
   consent.defined: {{answer: "no", cite: [art-1]}}
-  consent.form: {{answer: not-addressed, note: {{en: Silent.}}}}
+  consent.form: {{answer: "no", cite: [art-1]}}
   consent.implied: {{answer: not-addressed, note: {{en: Silent.}}}}
   consent.withdrawal: {{answer: not-addressed, note: {{en: Silent.}}}}
   registration.prior: {{answer: not-addressed, note: {{en: Silent.}}}}

@@ -9,10 +9,13 @@ A claim (data/claims.yaml) is a set of points the findings can check:
 - an instrument claim says how one instrument answers some questions; a point agrees when the
   finding gives one of the answers named;
 - a comparison claim says one perspective had fewer protections than another; a point is a
-  question asked from both, and agrees when the first is weaker, disagrees when it is stronger.
+  question asked from both, and agrees when the first is weaker; when both stand equal, or the
+  first is stronger, the point does not bear the claim out and disagrees.
 
-Every point agrees: supported; none agrees at all: not supported; otherwise partly supported; no
-point to check: no verdict (KB049 refuses such claims). State and comparison claims are checked
+Every point agrees: supported; the points weigh more against the claim than for it (a point
+agreeing in part counts half): not supported; otherwise partly supported; no point to check: no
+verdict (KB049 refuses state claims with nothing asked, and comparisons of a perspective with
+itself). State and comparison claims are checked
 for their own year ("then") and on the dataset edition's day ("today"); an instrument claim is
 about the wording we coded, so it has one verdict.
 """
@@ -50,7 +53,7 @@ def _verdict(points: list[Point]) -> str:
         return ""
     if all(p.score == AGREES for p in points):
         return "supported"
-    if all(p.score == DISAGREES for p in points):
+    if sum(p.score for p in points) / len(points) < IN_PART:
         return "not-supported"
     return "partly-supported"
 
@@ -122,6 +125,6 @@ class ClaimCheck:
                 label=weaker.question.short.en,
                 expected=f"weaker {fewer.label.en.lower()} than {than.label.en.lower()}",
                 found=f"{self.state_label[weaker.state]} against {self.state_label[stronger.state]}",
-                score=AGREES if difference > 0 else IN_PART if difference == 0 else DISAGREES,
+                score=AGREES if difference > 0 else DISAGREES,
                 states=(weaker, stronger)))
         return points

@@ -9,14 +9,17 @@ where the instrument treats it differently, kb.model.Instrument.answer_for). The
 - sectoral: protection exists only through instruments binding some sectors or kinds of data (or,
   in a national view, only in the law of some of its states: a US state's view includes federal
   law, and the US view counts what exists only in state law as "only in some states"). In a
-  state's view, national law binding government in general binds only the national government,
-  not the state's own bodies, so it counts as sectoral there;
+  state's view, national law binding only the national government's bodies (an addressee marked
+  national_only) does not bind the state's own, so it counts as sectoral there;
 - open: nothing binding protects.
 
-An instrument is in force from the day it took effect. Its findings count from the day the wording
-we coded applied (and from its operative day, where most provisions applied later). In between it
-is in force but not counted: a state weaker than closed then names it, since the earlier wording
-might have protected more.
+An instrument is in force from the day it took effect (never, if it never was). Its findings count
+from the day the wording we coded applied, and not before its provisions were operative (the
+finding's own operative day, else the instrument's). In between it is in force but not counted: a
+state weaker than closed then names it, since the earlier wording might have protected more. A
+state also carries caveats where a counted instrument was amended after the wording we coded, or
+(on the edition's day) its status is unknown or superseded: every reason the state may not
+describe that day's law.
 
 Each state carries its grounds: the instruments, addressees and provisions behind it. The labels
 of the states are the gap_state vocabulary in data/vocabularies.yaml; their meaning is here.
@@ -37,32 +40,53 @@ def in_force_from(instrument: Instrument) -> str:
     return instrument.effective or instrument.adopted
 
 
-def counted_from(instrument: Instrument) -> str:
-    """The day from which the findings apply: the coded wording in effect, and the instrument operative."""
-    day = in_force_from(instrument)
+def coded_from(instrument: Instrument) -> str:
+    """The day the wording we coded took effect."""
     if instrument.coded_version and instrument.coded_version != instrument.adopted:
         for amendment in instrument.dates.amended:
             if amendment.date == instrument.coded_version:
-                day = amendment.effective or amendment.date
-    return max(day, instrument.dates.operative or "")
+                return amendment.effective or amendment.date
+    return in_force_from(instrument)
+
+
+def counted_from(instrument: Instrument, question_id: str | None = None) -> str:
+    """The day from which a finding applies: its coded wording in effect and its provisions operative
+    (the finding's own operative day, else the instrument's)."""
+    finding = instrument.findings.get(question_id) if question_id else None
+    operative = (finding.operative if finding and finding.operative else None) or instrument.dates.operative or ""
+    return max(coded_from(instrument), operative)
 
 
 def in_force_on(instrument: Instrument, day: str) -> bool:
     """Binding, in effect on ``day`` (on whatever wording), and not repealed by then."""
-    return (instrument.closes_gaps and in_force_from(instrument) <= day
+    return (instrument.closes_gaps and instrument.status.id != "never-in-force" and in_force_from(instrument) <= day
             and not (instrument.dates.repealed and instrument.dates.repealed <= day))
 
 
-def counted_on(instrument: Instrument, day: str) -> bool:
-    """In force on ``day`` on the wording the findings describe."""
-    return in_force_on(instrument, day) and counted_from(instrument) <= day
+def counted_on(instrument: Instrument, day: str, question_id: str | None = None) -> bool:
+    """In force on ``day`` on the wording the findings describe, its provisions operative."""
+    return in_force_on(instrument, day) and counted_from(instrument, question_id) <= day
 
 
-def not_counted_because(instrument: Instrument) -> str:
+def not_counted_because(instrument: Instrument, question_id: str | None = None) -> str:
     """Why an instrument in force is not counted before counted_from(), in words."""
-    if instrument.dates.operative and counted_from(instrument) == instrument.dates.operative:
-        return f"most of its provisions operative only from {instrument.dates.operative}"
-    return f"coded on its wording in effect from {counted_from(instrument)}"
+    day = counted_from(instrument, question_id)
+    if day != coded_from(instrument):
+        return f"{'most of ' if question_id is None else ''}its provisions operative only from {day}"
+    return f"coded on its wording in effect from {day}"
+
+
+def caveats_on(instrument: Instrument, day: str, edition: str) -> list[str]:
+    """Why a counted instrument's answers may not describe the law of ``day``, in words."""
+    later = sorted(a.effective or a.date for a in instrument.dates.amended
+                   if coded_from(instrument) < (a.effective or a.date) <= day)
+    out = []
+    if later:
+        times = "" if len(later) == 1 else f"{len(later)} times, last "
+        out.append(f"amended after the wording we coded ({times}with effect from {later[-1]}); counted on that wording")
+    if day == edition and instrument.status.id in ("unknown", "superseded"):
+        out.append(f"its status today is {instrument.status.label.en.lower()} (see its record); counted as in force")
+    return out
 
 
 def years(first: int, edition: str) -> list[int]:
@@ -80,11 +104,7 @@ class Ground:
 
     @property
     def cite(self) -> tuple[Provision, ...]:
-        """The answer's provisions, less those its instrument says bind only other addressees."""
-        others = {p.id for b in self.instrument.binds if b.who is not self.addressee for p in b.cite}
-        own = {p.id for b in self.instrument.binds if b.who is self.addressee for p in b.cite}
-        kept = tuple(p for p in self.answer.cite if p.id in own or p.id not in others)
-        return kept or self.answer.cite
+        return self.answer.cite
 
     @property
     def sectoral(self) -> bool:
@@ -101,6 +121,11 @@ class GapState:
     grounds: tuple[Ground, ...]  # what gives the state (empty when open)
     elsewhere: tuple[tuple[Jurisdiction, Ground], ...] = ()  # protection only in the law of some states
     not_counted: tuple[Instrument, ...] = ()  # in force then on a wording not coded: the state may understate
+    caveats: tuple[tuple[Instrument, str], ...] = ()  # every reason the state may not describe that day's law
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.caveats)
 
     @property
     def asked(self) -> bool:
@@ -157,8 +182,7 @@ class GapViews:
         key = (jurisdiction.code, day, perspective.id, own_law_only)
         if key not in self._cache:
             instruments = self.in_force(jurisdiction, day)
-            inside = [] if own_law_only else [(j, [i for i in self.in_force(j, day, own_only=True) if counted_on(i, day)])
-                                              for j in self.within(jurisdiction)]
+            inside = [] if own_law_only else [(j, self.in_force(j, day, own_only=True)) for j in self.within(jurisdiction)]
             self._cache[key] = [self._state(jurisdiction, day, perspective, q, instruments, inside)
                                 for q in self.kb.questions]
         return self._cache[key]
@@ -170,8 +194,6 @@ class GapViews:
         grounds = []
         for instrument in instruments:
             best = None
-            national = (instrument.jurisdiction if instrument.jurisdiction is not jurisdiction
-                        and perspective.government else None)
             for binding in instrument.binds:
                 if binding.who.perspective != perspective.id:
                     continue
@@ -179,8 +201,9 @@ class GapViews:
                 protects = self.kb.answer(answer.answer).protects
                 if protects is None:
                     continue
-                ground = Ground(instrument, binding.who, answer,
-                                national if binding.who.coverage == "general" else None)
+                # National law binding only the national government does not bind a state's own bodies.
+                national = instrument.jurisdiction if binding.who.national_only and instrument.jurisdiction is not jurisdiction else None
+                ground = Ground(instrument, binding.who, answer, national)
                 rank = (not ground.sectoral, protects == "fully")
                 if best is None or rank > best[0]:
                     best = (rank, ground)
@@ -194,11 +217,12 @@ class GapViews:
     def _state(self, jurisdiction, day, perspective, question, instruments, inside) -> GapState:
         if question.perspectives and perspective.id not in question.perspectives:
             return GapState(jurisdiction, perspective, day, question, "", ())
-        counted = [i for i in instruments if counted_on(i, day)]
+        counted = [i for i in instruments if counted_on(i, day, question.id)]
         grounds = self._grounds(jurisdiction, counted, perspective, question)
         general = [g for g in grounds if not g.sectoral]
         fully = [g for g in general if self.kb.answer(g.answer.answer).protects == "fully"]
-        elsewhere = tuple((j, g) for j, own in inside for g in self._grounds(j, own, perspective, question))
+        elsewhere = tuple((j, g) for j, own in inside
+                          for g in self._grounds(j, [i for i in own if counted_on(i, day, question.id)], perspective, question))
         if fully:
             state, behind = "closed", fully
         elif general:
@@ -207,10 +231,20 @@ class GapViews:
             state, behind = "sectoral", [g for g in grounds if g.sectoral]
         else:
             state, behind = "open", []
-        not_counted = () if state == "closed" else tuple(
-            i for i in instruments if not counted_on(i, day) and self._binds(i, perspective))
+        caveats: list[tuple[Instrument, str]] = []
+        not_counted: list[Instrument] = []
+        if state != "closed":  # an instrument not counted might have closed it
+            for instrument in [*instruments, *(i for _, own in inside for i in own)]:
+                if not counted_on(instrument, day, question.id) and self._binds(instrument, perspective):
+                    not_counted.append(instrument)
+                    caveats.append((instrument, "not counted: " + not_counted_because(instrument, question.id)))
+        shown = {g.instrument.id for g in behind} | {g.instrument.id for _, g in (elsewhere if state == "sectoral" else ())}
+        counted_inside = [i for _, own in inside for i in own if counted_on(i, day, question.id)]
+        for instrument in [*counted, *counted_inside]:
+            if instrument.id in shown or (state != "closed" and self._binds(instrument, perspective)):
+                caveats += [(instrument, why) for why in caveats_on(instrument, day, self.edition)]
         return GapState(jurisdiction, perspective, day, question, state, tuple(behind),
-                        elsewhere if state == "sectoral" else (), not_counted)
+                        elsewhere if state == "sectoral" else (), tuple(not_counted), tuple(caveats))
 
     def changes(self, jurisdiction: Jurisdiction, perspective: Term, first: int, last: int) -> list[tuple[int, GapState, GapState]]:
         """(year, state before, state after) for each year in which a question's state changed."""

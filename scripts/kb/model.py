@@ -54,7 +54,7 @@ class Term:
     closes_gaps: bool = False  # legal force: an instrument with it can close a gap
     perspective: str | None = None  # addressees: business or state
     coverage: str | None = None  # addressees: general or sectoral
-    government: bool = False  # perspectives: its addressees are government bodies
+    national_only: bool = False  # addressees: the national government's own bodies only
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +162,7 @@ class Finding:
     coded_by: str | None = None
     reviewed_by: str | None = None
     last_verified: str | None = None
+    operative: str | None = None  # where this answer's provisions applied from another day than the instrument's
 
     @property
     def is_gap(self) -> bool:

@@ -68,10 +68,12 @@ def document(kb: KnowledgeBase, edition: str, citer: Citer, views=None, claims=N
         "jurisdictions": to_data(list(kb.jurisdictions.values())),
         "bodies": bodies,
         "instruments": instruments,
-        # The gap views, as in gaps.csv, and the claims of the source essay with their verdicts.
+        # The gap views, as in gaps.csv, and the claims of the source essay with their verdicts: for
+        # the claim's year and today, but an instrument claim only for the wording coded (its year).
         "gaps": gap_rows(kb, views, list(years)) if views is not None else [],
-        "claims": [{**to_data(claim), "verdicts": {str(year): claims.verdict(claim, year).verdict
-                                                   for year in sorted({int(claim.year), years[-1]})}}
+        "claims": [{**to_data(claim), "verdicts": {
+                       str(year): claims.verdict(claim, year).verdict
+                       for year in sorted({int(claim.year)} | (set() if claim.kind == "instrument" else {years[-1]}))}}
                    for claim in kb.claims] if claims is not None and years else [],
     }
 

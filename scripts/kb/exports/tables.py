@@ -64,9 +64,10 @@ def findings_csv(kb: KnowledgeBase) -> bytes:
     return _csv(FINDING_COLUMNS, rows)
 
 
-# The first six are the published contract; then the instruments in force that day on a wording we
-# did not code (which might protect more), and the day read (the year's last, or the edition's).
-GAP_COLUMNS = ["jurisdiction", "perspective", "year", "question", "state", "closed_by", "not_counted", "day"]
+# The first six are the published contract; then the instruments in force that day but not counted
+# (a wording we did not code), every reason to read the state with care, and the day read (the
+# year's last, or the edition's).
+GAP_COLUMNS = ["jurisdiction", "perspective", "year", "question", "state", "closed_by", "not_counted", "caveats", "day"]
 
 
 def gaps_csv(kb: KnowledgeBase, views, years: list[int]) -> bytes:
@@ -85,5 +86,6 @@ def gap_rows(kb: KnowledgeBase, views, years: list[int]) -> list[dict]:
                         rows.append({"jurisdiction": jurisdiction.code, "perspective": perspective.id, "year": year,
                                      "day": day, "question": state.question.id, "state": state.state,
                                      "closed_by": ";".join(state.closed_by),
-                                     "not_counted": ";".join(i.id for i in state.not_counted)})
+                                     "not_counted": ";".join(i.id for i in state.not_counted),
+                                     "caveats": "; ".join(f"{i.id}: {why}" for i, why in state.caveats)})
     return rows

@@ -47,7 +47,7 @@ def _vocabularies(doc: Document) -> dict[str, Vocabulary]:
             t["id"]: Term(id=t["id"], label=_text(t["label"]), definition=_text(t["definition"]), icon=t.get("icon"),
                           requires=tuple(t.get("requires", ())), protects=t.get("protects"),
                           closes_gaps=t.get("closes_gaps") == "yes", perspective=t.get("perspective"),
-                          coverage=t.get("coverage"), government=t.get("government") == "yes")
+                          coverage=t.get("coverage"), national_only=t.get("national_only") == "yes")
             for t in raw["terms"]
         }
         out[name] = Vocabulary(name=name, description=raw["description"], terms=terms)
@@ -115,7 +115,7 @@ def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, question
                                               note=_text(v.get("note")))
                                   for who, v in raw.get("differs_for", {}).items()},
                      coded_by=raw.get("coded_by") or review.get("verified_by"), reviewed_by=raw.get("reviewed_by"),
-                     last_verified=raw.get("last_verified") or review["last_verified"])
+                     last_verified=raw.get("last_verified") or review["last_verified"], operative=raw.get("operative"))
         for qid, raw in sorted(r["findings"].items(), key=lambda item: order[item[0]])
     }
     dates = r["dates"]

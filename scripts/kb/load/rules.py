@@ -608,6 +608,17 @@ def claims_can_be_checked(doc: Document, context: Context) -> Iterator[Problem]:
                 for q in known for p in perspectives):
             yield Problem(doc.path, doc.line_of(("claims", index, "questions")), "KB049",
                           "none of the claim's questions is asked from its perspectives, so nothing can be checked")
+        if claim.get("kind") == "comparison":
+            fewer, than = claim.get("fewer"), claim.get("than")
+            asked = [q for q in (known or context.question_ids)
+                     if all(not _list(context.questions[q].get("perspectives")) or p in context.questions[q]["perspectives"]
+                            for p in (fewer, than))]
+            if fewer is not None and fewer == than:
+                yield Problem(doc.path, doc.line_of(("claims", index, "than")), "KB049",
+                              f"a comparison claim compares two perspectives; fewer and than are both '{fewer}'")
+            elif not asked:
+                yield Problem(doc.path, doc.line_of(("claims", index)), "KB049",
+                              f"no question is asked both for '{fewer}' and for '{than}', so nothing can be compared")
         if claim.get("id") in seen:
             yield Problem(doc.path, doc.line_of(("claims", index, "id")), "KB049", f"claim id '{claim.get('id')}' is used twice")
         seen.add(claim.get("id"))

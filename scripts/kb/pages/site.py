@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from ..citations import STYLES, Citer, romanize
 from ..claims import ClaimCheck
-from ..gaps import GapViews, counted_on, in_force_on, not_counted_because, years
+from ..gaps import GapViews, caveats_on, counted_on, in_force_on, not_counted_because, years
 from ..model import Instrument, KnowledgeBase
 from . import Page, all_pages, page_url
 
@@ -99,7 +99,7 @@ class Site:
             "kb": kb, "options": options, "answer_term": kb.answer, "cite": self.citer.cite,
             "cite_page": self.citer.page, "STYLES": STYLES, "romanize": romanize,
             "answer_rank": self.answer_rank, "edit_url": self.edit_url, "slug": heading_slug, "zip": zip,
-            "in_force_on": in_force_on, "counted_on": counted_on, "not_counted_because": not_counted_because,
+            "in_force_on": in_force_on, "counted_on": counted_on, "not_counted_because": not_counted_because, "caveats_on": caveats_on,
         }
         # The year pages, the gap history, the home page and the jurisdiction pages ask for the same days.
         self.gaps = GapViews(kb, options.edition or kb.edition)
