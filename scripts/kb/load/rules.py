@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -170,6 +171,7 @@ def real_dates(doc: Document, context: Context) -> Iterator[Problem]:
 # hide words that are (a "Trojan Source" edit), so a record may not contain them.
 _HIDDEN = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u061c", "\u180e"}
 _HIDDEN |= {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)} | {"\u200e", "\u200f"}
+_HIDDEN_SEARCH = re.compile("[" + "".join(sorted(_HIDDEN)) + "]").search  # one scan in C per text
 
 
 @rule("KB039", "invisible or direction-changing character in text",
@@ -178,6 +180,8 @@ _HIDDEN |= {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x20
       applies_to=("instrument", "body", "framework", "vocabularies", "jurisdictions", "editions", "claims"))
 def no_hidden_characters(doc: Document, context: Context) -> Iterator[Problem]:
     for path, value in doc.texts:
+        if not _HIDDEN_SEARCH(value):
+            continue
         found = sorted({c for c in value if c in _HIDDEN})
         if found:
             names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'format character')}" for c in found)
