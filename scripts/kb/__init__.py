@@ -1,4 +1,5 @@
-"""Privacy-law comparison knowledge base: load + validate -> model -> render and export.
+"""Privacy-law comparison knowledge base: load + validate -> model -> pages and exports.
 
-The package does not depend on MkDocs; scripts/mkdocs_hook.py hosts its output in a site.
+The core (load, model, gaps, claims, pages, exports, citations) does not depend on MkDocs;
+kb.plugin, the only module that imports it, hosts the pages and files in a MkDocs site.
 """
