@@ -8,6 +8,7 @@
 #   make format              rewrite records into the canonical format (format-check: show the diff)
 #   make docs                write the generated parts of CONTRIBUTING.md (the rule-code table)
 #   make manifest            after a release: record the published URLs and anchors (never removes any)
+#   make diff OLD=rev NEW=rev what changed in the knowledge (revisions or data folders; FORMAT=markdown|changelog)
 #   make lint                ruff over the code and the tests
 #   make test                every test: lint, unit, data, build and browser
 #   make test-fast           the tests that need no browser (and no second build of the site)
@@ -20,7 +21,7 @@ SITE   ?= site
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build validate new format format-check docs manifest lint test test-fast bench browser-deps clean
+.PHONY: serve build validate new format format-check docs manifest diff lint test test-fast bench browser-deps clean
 
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +54,12 @@ docs: $(VENV)/.runtime
 
 manifest: $(VENV)/.runtime
 	@$(BIN)/kb manifest --data "$(DATA)"
+
+OLD    ?= HEAD
+NEW    ?= $(DATA)
+FORMAT ?= text
+diff: $(VENV)/.runtime
+	@$(BIN)/kb diff "$(OLD)" "$(NEW)" --format "$(FORMAT)"
 
 serve: $(VENV)/.runtime
 	@$(BIN)/kb validate --data "$(DATA)"

@@ -76,7 +76,7 @@ def _fill(text: str) -> str:
         "    url: https://REPLACE.example/translation\n    translator: REPLACE with the translator\n": "",
         "      zh: REPLACE with the operative words in Chinese, copied exactly (delete for English-language)": "      zh: 应当经用户同意。",
         "      en: REPLACE with the operative words in English": "      en: The user's consent shall be obtained.",
-        "    translation: {by: REPLACE with the translator, or Knowledge-base working translation}": "    translation: {by: Knowledge-base working translation}",
+        "    translation: {by: REPLACE with the translator, or Privacy Law Compared working translation}": "    translation: {by: Privacy Law Compared working translation}",
         "    answer: REPLACE with the answer": '    answer: "yes"',
         "    summary: {en: REPLACE with one sentence}": "    summary: {en: Consent is required.}",
         "    note: {en: REPLACE with why, or delete if the answer is yes or no and obvious}\n": "",

@@ -1,5 +1,5 @@
 """The command line, `kb` (a console script of this package; `make` runs it from .venv):
-``kb validate|build|new|format|manifest|docs``.
+``kb validate|build|new|format|manifest|docs|diff``.
 
 Exit codes: 0 success, 1 problems in the data or a failed build, 2 wrong usage.
 No traceback reaches the user: problems are printed as ``file:line: CODE message`` lines.
@@ -155,6 +155,29 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    """What changed in the knowledge between two data folders or git revisions."""
+    from .diff import RENDER, SideError, compare, read_side
+
+    sides = []
+    failed = False
+    for spec in (args.old, args.new):
+        try:
+            sides.append(read_side(spec, _today(args.today), ignore=frozenset(args.ignore)))
+        except SideError as err:
+            if not err.problems:  # neither a folder nor a revision: wrong usage
+                print(err, file=sys.stderr)
+                return 2
+            failed = True
+            for problem in err.problems:
+                print(problem.format())
+            print(f"\n{spec}: {len(err.problems)} problem(s); it cannot be compared.\n", file=sys.stderr)
+    if failed:
+        return 1
+    sys.stdout.write(RENDER[args.format](compare(*sides)))
+    return 0
+
+
 COMMANDS = {
     "validate": (cmd_validate, "check every data file and report every problem"),
     "build": (cmd_build, "validate, then build the site atomically"),
@@ -162,6 +185,8 @@ COMMANDS = {
     "format": (cmd_format, "rewrite records into the canonical format (--check: only show the diff)"),
     "manifest": (cmd_manifest, "add the URLs and anchors now published to published-urls.txt"),
     "docs": (cmd_docs, "write the rule-code table into CONTRIBUTING.md (--check: only say if it is out of date)"),
+    "diff": (cmd_diff, "list the answers, citations, quotes and instruments that differ between two data "
+                       "folders or git revisions"),
 }
 
 
@@ -170,8 +195,18 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, helptext) in COMMANDS.items():
         p = sub.add_parser(name, help=helptext)
-        if name != "docs":
+        if name == "diff":
+            p.add_argument("old", help="a git revision (its data/ folder; REV:folder for another) or a data folder")
+            p.add_argument("new", help="the same, for the newer side (e.g. data for the working tree)")
+            p.add_argument("--format", choices=("text", "markdown", "changelog"), default="text",
+                           help="text (default), markdown (a pull request's summary) or changelog "
+                                "(items for data/editions.yaml)")
+            p.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                           help="compare even where a side breaks this rule (e.g. an older revision read by a "
+                                "rule added since); repeatable")
+        if name not in ("docs", "diff"):
             p.add_argument("--data", default="data", help="data folder (default: data)")
+        if name != "docs":
             p.add_argument("--today", help="pretend today is this date (YYYY-MM-DD), for reproducible checks")
         if name == "build":
             p.add_argument("--site", default="site", help="output folder (default: site)")

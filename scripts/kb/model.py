@@ -11,6 +11,7 @@ fields. Fields marked ``ref`` are written out as the id of what they point to; f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # The instrument page uses these anchors for its own parts; a provision id may not take one (rule
 # KB040), or a citation of the provision would land on the wrong element. Question anchors
@@ -104,6 +105,18 @@ class Dimension:
     questions: tuple[Question, ...]
 
 
+def renumbered(provision: Provision, article_label: Text) -> Text:
+    """A provision's label under its article's new number: the article's new label, with a
+    part's pinpoint (e.g. (1)(ii), 第一款第（二）项) carried over."""
+    whole = provision.whole
+    if provision is whole:
+        return article_label
+    en = article_label.en + provision.label.en[len(whole.label.en):]
+    zh = (article_label.zh + provision.label.zh[len(whole.label.zh):]) if article_label.zh and provision.label.zh \
+        and whole.label.zh else article_label.zh
+    return Text(en=en, zh=zh)
+
+
 def reserved_anchors(dimension_ids, question_ids) -> frozenset[str]:
     """Every anchor of the instrument page that is not a provision's."""
     return PAGE_ANCHORS | {f"findings-{d}" for d in dimension_ids} | {question_anchor(q) for q in question_ids}
@@ -132,13 +145,57 @@ class Translation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProvisionVersion:
+    """What one amendment did to a provision: its number in the amended text, and its words."""
+
+    of: str  # the amendment's date (an entry of dates.amended)
+    wording: Term = ref()  # unchanged | amended | unverified | repealed
+    label: Text | None = None  # None: repealed
+    text: dict[str, str] | None = None  # the amended words, where known
+    note: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provision:
+    """A provision findings cite. Its paragraphs (款) and their items (项) are Provisions too, in
+    ``parts``, each with its own id (art-11-p1, art-11-p1-i2) and a label that pinpoints it, so a
+    finding can cite one and every page, citation and download treats it like any provision."""
+
     id: str
     label: Text
-    text: dict[str, str]
+    text: dict[str, str]  # the words; for a provision with parts, all of them, one part per line
     translation: Translation | None = None
     note: Text | None = None
     former_ids: tuple[str, ...] = ()
+    wording_of: str | None = None  # the version the words are quoted from, if not the coded one
+    source: str | None = None  # the URL of the source the original words were read in, if not the default
+    versions: tuple[ProvisionVersion, ...] = ()
+    defines: tuple[Term, ...] = ref(default=())  # the defined_term terms its quoted words define (the glossary)
+    parts: tuple[Provision, ...] = ()
+    marker: str | None = None  # a part's own mark in the text, e.g. (b) or (3), where it has one
+    parent: Provision | None = internal(default=None, compare=False, repr=False)
+
+    @property
+    def whole(self) -> Provision:
+        """The article (or section) a part belongs to; the provision itself if it is one."""
+        return self.parent.whole if self.parent else self
+
+    def descendants(self):
+        for part in self.parts:
+            yield part
+            yield from part.descendants()
+
+    def blocks(self) -> list[dict[str, str]]:
+        """The words as the page shows them, block by block: the whole text, or each paragraph's
+        own words (before its items) and each item's."""
+        if not self.parts:
+            return [self.text]
+        return [{lang: words.split("\n")[0] for lang, words in part.text.items()} if part.parts else part.text
+                for part in self.descendants()]
+
+    def version_of(self, amendment_date: str) -> ProvisionVersion | None:
+        """What the amendment of that date did to this provision (a part: to its article), if recorded."""
+        return next((v for v in self.whole.versions if v.of == amendment_date), None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,7 +239,27 @@ class Binding:
 class Amendment:
     date: str
     effective: str | None = None
+    by: Text | None = None  # the amending instrument, by name
+    url: str | None = None
+    adds: tuple[Text, ...] = ()  # provisions it inserted, by their new numbers
     note: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextVersion:
+    """One wording of an instrument: as adopted, or as one amendment left it. Records name a
+    version by its date (dates.adopted or the amendment's date)."""
+
+    date: str
+    effective: str | None  # the day this wording took effect
+    amendment: Amendment | None = None  # None: the text as adopted
+
+    @property
+    def name(self) -> Text:
+        year = self.date[:4]
+        if self.amendment is None:
+            return Text(en=f"{year} text", zh=f"{year}年文本")
+        return Text(en=f"text as amended in {year}", zh=f"{year}年修改后文本")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,6 +277,8 @@ class Title:
     zh: str | None = None
     pinyin: str | None = None
     aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()  # in common use (PIPL); search ranks the page first for them
+    short_zh: tuple[str, ...] = ()  # Chinese short names in common use (个保法)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,6 +388,46 @@ class Instrument:
 
     def gaps(self) -> list[Finding]:
         return [f for f in self.findings.values() if f.is_gap]
+
+    # Versions of the text: which wording the record codes, which was in force on a day.
+    @cached_property  # asked for on every provision of every page; the record never changes
+    def versions(self) -> list[TextVersion]:
+        first = TextVersion(date=self.adopted, effective=self.effective or self.adopted)
+        return [first, *(TextVersion(date=a.date, effective=a.effective or a.date, amendment=a)
+                         for a in sorted(self.dates.amended, key=lambda a: a.date))]
+
+    @cached_property
+    def coded(self) -> TextVersion:
+        """The version whose wording the provisions and findings code."""
+        wanted = self.coded_version or self.adopted
+        return next(v for v in self.versions if v.date == wanted)
+
+    def version_on(self, day: str) -> TextVersion | None:
+        """The wording in force on ``day`` (None before the instrument took effect)."""
+        in_force = [v for v in self.versions if v.effective <= day]
+        return in_force[-1] if in_force else None
+
+    def later_versions(self) -> list[TextVersion]:
+        """The amendments after the coded wording."""
+        return self._later_versions
+
+    @cached_property
+    def _later_versions(self) -> list[TextVersion]:
+        return [v for v in self.versions if v.date > self.coded.date]
+
+    def label_on(self, provision: Provision, day: str) -> Text:
+        """How the wording in force on ``day`` numbers the provision: its label in the coded text
+        unless a later amendment in force that day renumbered it (recorded under versions)."""
+        label = provision.label
+        for version in self.later_versions():
+            if version.effective > day:
+                break
+            change = provision.version_of(version.date)
+            if change and change.label:
+                # a paragraph's or item's pinpoint carries over only where we compared the words;
+                # otherwise the new text may be structured differently: cite the article
+                label = renumbered(provision, change.label) if change.wording.id == "unchanged" else change.label
+        return label
 
     def answer_for(self, question_id: str, addressee: str) -> Finding | Answer:
         """The finding, or the addressee's own answer where the instrument treats it differently."""

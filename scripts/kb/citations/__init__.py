@@ -7,6 +7,7 @@ in templates/. They are plain text: pages escape them when they show them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -65,18 +66,105 @@ def pinpoint(provision: Provision | None, style: str) -> str:
     if provision is None:
         return ""
     label = provision.label.en
-    article = re.match(r"^Articles? (\d+(?:[–-]\d+)?)(?:,? paragraph (\d+))?", label)
+    article = re.match(r"^Articles? (\d+(?:[–-]\d+)?)(?:,? paragraph (\d+))?((?:\([0-9a-z]+\))*)", label)
     if article:
-        number = article.group(1) + (f"({article.group(2)})" if article.group(2) else "")
+        number = article.group(1) + (f"({article.group(2)})" if article.group(2) else "") + article.group(3)
         return ("arts " if "–" in number or "-" in number else "art ") + number if style == "oscola" else \
             ("arts. " if "–" in number or "-" in number else "art. ") + number
-    section = re.search(r"§+\s*\S.*$", label)
+    code = code_pinpoint(provision)
+    if code:  # a US provision: its place in the code (5 U.S.C. § 552a(b)), which is how it is cited
+        return _oscola_code(code) if style == "oscola" else code
+    section = re.match(r"^(?:.*?)(§+\s*[\w.]+(?:\([0-9A-Za-z]+\))*(?:\s*[–-]\s*\([0-9A-Za-z]+\))*)", label) \
+        or re.match(r"^(?:Sec\.|Section)\s+([\w.]+(?:\([0-9A-Za-z]+\))*)", label)
     if section:
-        text = section.group(0)
-        return text.replace(" U.S.C.", " USC") if style == "oscola" else text
-    if label.lower().startswith("section "):
-        return "§ " + label[len("section "):]
+        text = section.group(1)
+        return text if text.startswith("§") else "§ " + text
     return label
+
+
+# A US code citation inside a provision's label: 5 U.S.C. § 552a(a)(1)–(2), 45 C.F.R. § 160.102(a),
+# Cal. Civ. Code § 1798.99.80(a), (d). The words around it (the Act's own section, a description of
+# the subsection) are the record's, not part of the citation.
+_CODE = re.compile(r"(?:\d+\s+(?:U\.S\.C\.|C\.F\.R\.)|Cal\. Civ\. Code)\s+§§?\s*[\w.]*\w(?:\([0-9A-Za-z]+\))*"
+                   r"(?:\s*[–-]\s*\([0-9A-Za-z]+\))*(?:,\s*\([0-9A-Za-z]+\)(?:\([0-9A-Za-z]+\))*)*")
+
+
+def code_pinpoint(provision: Provision | None) -> str:
+    found = _CODE.search(provision.label.en) if provision else None
+    return found.group(0) if found else ""
+
+
+def _oscola_code(text: str) -> str:
+    return text.replace("U.S.C.", "USC").replace("C.F.R.", "CFR").replace("Cal. Civ. Code", "Cal Civ Code")
+
+
+_STYLE_DATES = {"bluebook": date_bluebook, "chicago": date_long, "oscola": date_oscola, "gbt7714": lambda iso: iso}
+
+
+def version_note(instrument: Instrument, provision: Provision | None, style: str, day: str) -> str:
+    """Which wording a citation cites, and what later amendments in force on ``day`` made of the
+    provision: "2016 text; art. 43 since Jan. 1, 2026". Empty for an instrument never amended.
+    GB/T 7714 gets it in Chinese for a Chinese instrument."""
+    later = instrument.later_versions()
+    if not later and not instrument.coded_version:
+        return ""
+    chinese = style == "gbt7714" and instrument.language == "zh"
+    when = _STYLE_DATES[style]
+    parts = [instrument.coded.name.zh if chinese else instrument.coded.name.en]
+    for version in later:
+        amendment = version.amendment
+        in_force = version.effective <= day
+        if provision is None:
+            if chinese:
+                parts.append(f"{amendment.date}修改" + (f"，{version.effective}起施行"
+                                                          if version.effective != amendment.date else ""))
+            else:
+                parts.append(f"amended {when(amendment.date)}" + (
+                    f", effective {when(version.effective)}" if version.effective != amendment.date else ""))
+            continue
+        change = provision.version_of(amendment.date)
+        if change is None:
+            continue
+        if change.wording.id == "repealed":
+            parts.append(f"{version.effective}起删除" if chinese else f"repealed {when(version.effective)}")
+            continue
+        new_label = instrument.label_on(provision, version.effective)
+        renumbered = new_label.en != provision.label.en
+        if chinese:
+            if renumbered:
+                parts.append(f"{version.effective}{'起' if in_force else '起将'}为{new_label.zh or new_label.en}"
+                             + {"amended": "，文字已修改", "unverified": "，文字未核实"}.get(change.wording.id, ""))
+            elif change.wording.id == "unchanged":
+                parts.append(f"{amendment.date[:4]}年修改未改动")
+            elif change.wording.id == "not-listed":
+                parts.append(f"未列入{amendment.date[:4]}年修改")
+            elif change.wording.id == "amended":
+                parts.append(f"{amendment.date[:4]}年修改")
+            continue
+        pin = pinpoint(dataclasses.replace(provision, label=new_label), style) if renumbered else ""
+        if renumbered:
+            parts.append(f"{pin} {'since' if in_force else 'from'} {when(version.effective)}"
+                         + {"amended": ", words amended", "unverified": ", words not verified"}.get(change.wording.id, ""))
+        elif change.wording.id == "unchanged":
+            parts.append(f"unchanged as amended {amendment.date[:4]}")
+        elif change.wording.id == "not-listed":
+            parts.append(f"not listed as amended in {amendment.date[:4]}")
+        elif change.wording.id == "amended":
+            parts.append(f"amended {when(amendment.date)}")
+    return ("；" if chinese else "; ").join(parts)
+
+
+ACCESS_DATE = "引用日期"  # GB/T 7714's own word for the day the citer consulted the text
+
+
+def online_source(instrument: Instrument) -> tuple[str, str]:
+    """The URL a GB/T 7714 [Z/OL] citation gives, and its access date: the official text in the
+    instrument's own language, with the day the record says it was accessed. Where the record
+    does not say, the date is left for the citer ([引用日期]; the page fills in the reader's
+    today, as GB/T 7714 asks for the day the citer consulted it): never a day nobody opened it."""
+    official = instrument.official_sources
+    source = next((s for s in official if s.lang == instrument.language), official[0])
+    return source.url, source.accessed or ACCESS_DATE
 
 
 def kind(instrument: Instrument) -> str:
@@ -91,14 +179,18 @@ def kind(instrument: Instrument) -> str:
 
 
 class Citer:
-    def __init__(self, kb: KnowledgeBase, edition: str = ""):
+    def __init__(self, kb: KnowledgeBase, edition: str = "", day: str | None = None):
         self.kb = kb
         self.edition = edition
+        # the day "current" numbers are read on: the edition's (so a build is reproducible)
+        self.day = day or edition or kb.edition or dt.date.today().isoformat()
         env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                           autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(bluebook_date=date_bluebook, long_date=date_long, oscola_date=date_oscola,
                            month_year=month_year, romanize=romanize)
-        env.globals.update(kind=kind, pinpoint=pinpoint, PROJECT=PROJECT)
+        env.globals.update(kind=kind, pinpoint=pinpoint, code_pinpoint=code_pinpoint, PROJECT=PROJECT,
+                           online_source=online_source,
+                           version_note=lambda i, p, style: version_note(i, p, style, self.day))
         self.modules = {style: env.get_template(f"{style}.j2").module for style in STYLES}
         self._cache: dict[tuple, dict[str, str]] = {}
 
@@ -109,6 +201,21 @@ class Citer:
             self._cache[key] = {style: _tidy(str(self.modules[style].instrument(instrument, provision)))
                                 for style in STYLES}
         return self._cache[key]
+
+    def finding(self, instrument: Instrument, finding, path: str) -> str:
+        """One finding as a source: the question, the answer and what it rests on, in this edition,
+        at its permalink (the browser puts the full address and the access date in)."""
+        answer = self.kb.answer(finding.answer).label.en.lower()
+        def cited(p):  # with the number the text in force now gives it, where an amendment renumbered it
+            now = instrument.label_on(p, self.day)
+            return pinpoint(p, "bluebook") + (f" [now {pinpoint(dataclasses.replace(p, label=now), 'bluebook')}]"
+                                               if now.en != p.label.en else "")
+        rests = ", ".join(cited(p) for p in finding.cite)
+        version = version_note(instrument, None, "bluebook", self.day).split(";")[0]
+        said = f"{instrument.short_title}: {finding.question.text.en} {answer}" + (f" ({rests})" if rests else "") \
+            + (f" [{version}]" if version else "")
+        edition = f", edition {self.edition}" if self.edition else ""
+        return f"{PROJECT} contributors, “{said}”, {PROJECT}{edition}, {path}, accessed [date]."
 
     def page(self, instrument_or_title, path: str) -> str:
         """The page itself as a source; the URL and access date are filled in by the reader's browser."""

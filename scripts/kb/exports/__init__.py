@@ -14,18 +14,22 @@ from pathlib import Path
 
 from .. import citations
 from ..load.schema import filled_schemas
+from ..pages import all_files
 from . import tables
 from .kbjson import kb_json
+from .xlsx import findings_xlsx
 
 PUBLISHED = ("downloads/instruments.csv", "downloads/findings.csv", "downloads/kb.json", "downloads/gaps.csv",
-             "downloads/citations.json", "downloads/citations.ris", "downloads/citations.bib")
+             "downloads/citations.json", "downloads/citations.ris", "downloads/citations.bib", "feed.xml",
+             "downloads/findings.xlsx")
 
 
 def files(site, data_dir: Path) -> dict[str, Callable[[], bytes]]:
     kb = site.kb
     plan: dict[str, Callable[[], bytes]] = {
         "downloads/instruments.csv": partial(tables.instruments_csv, kb),
-        "downloads/findings.csv": partial(tables.findings_csv, kb),
+        "downloads/findings.csv": partial(tables.findings_csv, kb, site.citer),
+        "downloads/findings.xlsx": partial(findings_xlsx, kb, site.citer, site.options.edition),
         "downloads/kb.json": partial(kb_json, kb, site.options.edition, site.citer, site.gaps, site.claims, site.years()),
         "downloads/gaps.csv": partial(tables.gaps_csv, kb, site.gaps, site.years()),
         "downloads/citations.json": partial(citations.csl_json, kb.instruments),
@@ -36,17 +40,42 @@ def files(site, data_dir: Path) -> dict[str, Callable[[], bytes]]:
         plan[f"downloads/citations/{instrument.id}.json"] = partial(citations.csl_json, [instrument])
         plan[f"downloads/citations/{instrument.id}.ris"] = partial(citations.ris, [instrument])
         plan[f"downloads/citations/{instrument.id}.bib"] = partial(citations.bibtex, [instrument])
-    # The records as contributors wrote them, so that "Edit this record" always has a target.
+    # The records as contributors wrote them, so that "Edit this record" always has a target, but
+    # without the reviewers' working notes (review.notes), which are never published.
     for instrument in kb.instruments:
-        plan[f"records/instruments/{instrument.id}.yaml"] = (data_dir / "instruments" / f"{instrument.id}.yaml").read_bytes
+        plan[f"records/instruments/{instrument.id}.yaml"] = partial(published_record, data_dir, "instruments", instrument.id)
     for body in kb.bodies:
-        plan[f"records/bodies/{body.id}.yaml"] = (data_dir / "bodies" / f"{body.id}.yaml").read_bytes
+        plan[f"records/bodies/{body.id}.yaml"] = partial(published_record, data_dir, "bodies", body.id)
     terms = {name: [{"id": t.id, "requires": list(t.requires)} for t in v.terms.values()]
              for name, v in kb.vocabularies.items()}
     terms["jurisdiction"] = [{"id": code} for code in kb.jurisdictions]
     for name, schema in filled_schemas(terms).items():
         plan[f"schema/{name}.schema.json"] = partial(_json_file, schema)
+    plan.update(all_files(site))  # files the page registry declares (feed.xml)
     return plan
+
+
+PUBLISHED_COPY_NOTE = ("# Published copy: the reviewers' working notes (review.notes) are left out. The full record is\n"
+                       "# data/{folder}/{id}.yaml in the project's repository.\n")
+
+
+def published_record(data_dir: Path, folder: str, record_id: str) -> bytes:
+    """The record as published: the file itself, less review.notes (and review, if nothing else is
+    left in it), in the canonical format the file is kept in, with a line saying what was left out."""
+    from ..formatting import _question_order, canonical
+    from ..load.yamlsafe import parse_bytes
+
+    raw = (data_dir / folder / f"{record_id}.yaml").read_bytes()
+    doc, _ = parse_bytes(raw, record_id)
+    review = doc.data.get("review") if doc is not None else None
+    if not isinstance(review, dict) or "notes" not in review:
+        return raw
+    data = dict(doc.data)
+    data["review"] = {k: v for k, v in review.items() if k != "notes"}
+    if not data["review"]:
+        del data["review"]
+    modeline, _, rest = canonical(data, folder, _question_order(data_dir)).partition("\n")
+    return (modeline + "\n" + PUBLISHED_COPY_NOTE.format(folder=folder, id=record_id) + rest).encode("utf-8")
 
 
 def _json_file(document) -> bytes:

@@ -7,6 +7,7 @@ arguments, so a field added to the model cannot shift the others.
 
 from __future__ import annotations
 
+from .. import pinpoints
 from ..model import (
     Amendment,
     Answer,
@@ -23,6 +24,7 @@ from ..model import (
     KnowledgeBase,
     OversightRole,
     Provision,
+    ProvisionVersion,
     Question,
     Relation,
     Review,
@@ -93,16 +95,37 @@ def _bodies(docs: list[Document], jurisdictions: dict, vocabularies: dict) -> di
     return bodies
 
 
+def _provision(p: dict, vocabularies: dict) -> Provision:
+    translation = Translation(by=p["translation"]["by"], url=p["translation"].get("url")) if p.get("translation") else None
+    label = _text(p["label"])
+    found = list(pinpoints.parts(p))
+    made: dict[str, Provision] = {}
+    for part in reversed(found):  # items before their paragraph, so a paragraph can hold them
+        made[part["id"]] = Provision(
+            id=part["id"], text=part["text"], translation=translation, marker=part["marker"],
+            defines=tuple(vocabularies["defined_term"][t] for t in part["defines"]),
+            label=Text(en=label.en + part["label_en"],
+                       zh=label.zh + part["label_zh"] if label.zh and part["label_zh"] is not None else None),
+            parts=tuple(made[i] for i in part["items"]))
+    provision = Provision(
+        id=p["id"], label=label, text=pinpoints.provision_text(p), translation=translation, note=_text(p.get("note")),
+        former_ids=tuple(p.get("former_ids", ())), wording_of=p.get("wording_of"), source=p.get("source"),
+        versions=tuple(ProvisionVersion(of=v["of"], wording=vocabularies["wording_change"][v["wording"]],
+                                        label=_text(v.get("label")), text=dict(v["text"]) if v.get("text") else None,
+                                        note=_text(v.get("note"))) for v in p.get("versions", ())),
+        defines=tuple(vocabularies["defined_term"][t] for t in p.get("defines", ())),
+        parts=tuple(made[part["id"]] for part in found if part["depth"] == 1))
+    for parent in (provision, *provision.descendants()):  # back-references, once the tree exists
+        for child in parent.parts:
+            object.__setattr__(child, "parent", parent)
+    return provision
+
+
 def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, questions: dict, bodies: dict) -> Instrument:
     r = doc.data
-    provisions = tuple(
-        Provision(id=p["id"], label=_text(p["label"]), text=dict(p["text"]),
-                  translation=Translation(by=p["translation"]["by"], url=p["translation"].get("url"))
-                  if p.get("translation") else None,
-                  note=_text(p.get("note")), former_ids=tuple(p.get("former_ids", ())))
-        for p in r["provisions"]
-    )
+    provisions = tuple(_provision(p, vocabularies) for p in r["provisions"])
     by_id = {p.id: p for p in provisions}
+    by_id.update({part.id: part for p in provisions for part in p.descendants()})
     review = r["review"]
     order = {qid: n for n, qid in enumerate(questions)}
     def cites(raw) -> tuple:
@@ -122,7 +145,9 @@ def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, question
     return Instrument(
         id=r["id"], source_path=doc.path, jurisdiction=jurisdictions[r["jurisdiction"]], language=r["language"],
         title=Title(en=r["title"]["en"], zh=r["title"].get("zh"), pinyin=r["title"].get("pinyin"),
-                    aliases=tuple(r["title"].get("aliases", ()))),
+                    aliases=tuple(r["title"].get("aliases", ())),
+                    abbreviations=tuple(r["title"].get("abbreviations", ())),
+                    short_zh=tuple(r["title"].get("short_zh", ()))),
         short_title=r["short_title"], issuer=_text(r["issuer"]), document_number=r.get("document_number"),
         citation=dict(r.get("citation", {})),
         instrument_type=vocabularies["instrument_type"][r["instrument_type"]],
@@ -131,7 +156,9 @@ def _instrument(doc: Document, jurisdictions: dict, vocabularies: dict, question
                     for b in r["binds"]),
         dates=Dates(adopted=dates["adopted"], effective=dates.get("effective"), operative=dates.get("operative"),
                     repealed=dates.get("repealed"),
-                    amended=tuple(Amendment(date=a["date"], effective=a.get("effective"), note=_text(a.get("note")))
+                    amended=tuple(Amendment(date=a["date"], effective=a.get("effective"), by=_text(a.get("by")),
+                                            url=a.get("url"), adds=tuple(_text(x) for x in a.get("adds", ())),
+                                            note=_text(a.get("note")))
                                   for a in dates.get("amended", ()))),
         coded_version=r.get("coded_version"), status=vocabularies["status"][r["status"]],
         status_note=_text(r.get("status_note")), summary=_text(r.get("summary")), sources=_sources(r["sources"]),
@@ -160,7 +187,8 @@ def build(shared: dict[str, Document], records: dict[str, list[Document]]) -> Kn
         subject = by_id[doc.data["id"]]
         for raw in doc.data.get("relations", []):
             relation = Relation(subject=subject, type=vocabularies["relation_type"][raw["type"]], target=by_id[raw["target"]],
-                                cite=tuple(p for p in subject.provisions if p.id in raw.get("cite", [])),
+                                cite=tuple(p for p in (*subject.provisions, *(d for q in subject.provisions for d in q.descendants()))
+                                           if p.id in raw.get("cite", [])),
                                 note=_text(raw.get("note")))
             subject.relations.append(relation)
             by_id[raw["target"]].inverse_relations.append(relation)

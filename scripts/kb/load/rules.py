@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .. import pinpoints
 from .problems import Problem
 from .yamlsafe import Document
 
@@ -354,12 +355,15 @@ def unique_provisions(doc: Document, context: Context) -> Iterator[Problem]:
     for index, provision in enumerate(_list(doc.data.get("provisions"))):
         ids = [(("provisions", index, "id"), _dict(provision).get("id"))]
         ids += [(("provisions", index, "former_ids", n), old) for n, old in enumerate(_list(_dict(provision).get("former_ids")))]
+        # a paragraph's or item's anchor (art-11-p1-i2) must not be another provision's id either
+        ids += [(("provisions", index, "paragraphs"), part) for part in pinpoints.part_ids(_dict(provision))]
         for path, pid in ids:
             if not isinstance(pid, str):
                 continue
             line = doc.line_of(path)
             if pid in seen:
-                yield Problem(doc.path, line, "KB029", f"provision id '{pid}' is used twice (first at line {seen[pid]})")
+                what = "the anchor of one of its paragraphs or items" if path[-1] == "paragraphs" else "used twice"
+                yield Problem(doc.path, line, "KB029", f"provision id '{pid}' is {what} (first at line {seen[pid]})")
             else:
                 seen[pid] = line
 
@@ -382,7 +386,9 @@ def provision_ids_are_free(doc: Document, context: Context) -> Iterator[Problem]
 @rule("KB022", "citation names an unknown provision", "add the provision under provisions, or fix the id in cite",
       "cite: [art-99]   (no provision art-99)", applies_to=("instrument",))
 def citations_resolve(doc: Document, context: Context) -> Iterator[Problem]:
-    provision_ids = {_dict(p).get("id") for p in _list(doc.data.get("provisions"))}
+    provisions = [_dict(p) for p in _list(doc.data.get("provisions"))]
+    provision_ids = {p.get("id") for p in provisions}
+    part_ids = {part for p in provisions for part in pinpoints.part_ids(p)}
     places = [("findings", key) for key in _dict(doc.data.get("findings"))]
     places += [("findings", key, "differs_for", who) for key, finding in _dict(doc.data.get("findings")).items()
                for who in _dict(_dict(finding).get("differs_for"))]
@@ -393,11 +399,172 @@ def citations_resolve(doc: Document, context: Context) -> Iterator[Problem]:
         entry = _get(doc.data, place)
         entry = _dict(entry)
         for index, cited in enumerate(_list(entry.get("cite"))):
-            if isinstance(cited, str) and cited not in provision_ids:
+            if isinstance(cited, str) and cited not in provision_ids and cited not in part_ids:
                 known = ", ".join(sorted(str(p) for p in provision_ids if p)) or "none yet"
                 yield Problem(doc.path, doc.line_of(place + ("cite", index)), "KB022",
                               f"cite names '{cited}', which this record does not define",
-                              f"add it under provisions or fix the id (this record has: {known})")
+                              f"add it under provisions or fix the id (this record has: {known}; a paragraph or "
+                              "item of a provision given as paragraphs is cited as <id>-p1 or <id>-p1-i2)")
+
+
+def _versions_known(doc: Document) -> tuple[list, list]:
+    """The record's versions, by date: the text as adopted, then each amendment."""
+    dates = _dict(doc.data.get("dates"))
+    amendments = [d for d in (_dict(a).get("date") for a in _list(dates.get("amended"))) if isinstance(d, str)]
+    return [dates.get("adopted"), *amendments], amendments
+
+
+@rule("KB055", "provision version of an unknown or earlier amendment",
+      "list the amendment under dates.amended first; versions record only amendments after the coded wording, once each",
+      "versions: [{of: \"2030-01-01\", label: {en: Article 43}, wording: unchanged}]   (no amendment of that date)",
+      applies_to=("instrument",))
+def provision_versions_known(doc: Document, context: Context) -> Iterator[Problem]:
+    known, amendments = _versions_known(doc)
+    coded = doc.data.get("coded_version") or _dict(doc.data.get("dates")).get("adopted")
+    for index, provision in enumerate(_list(doc.data.get("provisions"))):
+        seen = set()
+        for n, version in enumerate(_list(_dict(provision).get("versions"))):
+            of = _dict(version).get("of")
+            if not isinstance(of, str):
+                continue
+            line = doc.line_of(("provisions", index, "versions", n, "of"))
+            if of not in amendments:
+                yield Problem(doc.path, line, "KB055", f"versions names the amendment of {of}, which dates.amended does not list",
+                              f"use one of: {', '.join(amendments) or 'no amendments listed'}")
+            elif isinstance(coded, str) and of <= coded:
+                yield Problem(doc.path, line, "KB055", f"the amendment of {of} is not later than the coded wording ({coded})",
+                              "versions say what later amendments did; the provision's own label and text are the coded wording")
+            elif of in seen:
+                yield Problem(doc.path, line, "KB055", f"two entries for the amendment of {of}")
+            seen.add(of)
+
+
+@rule("KB056", "provision version that contradicts itself",
+      "a repealed provision has no new label; any other needs its number in the amended text; amended words go with wording: amended",
+      "versions: [{of: \"2025-10-28\", wording: unchanged}]   (no label: what is its number now?)",
+      applies_to=("instrument",))
+def provision_versions_consistent(doc: Document, context: Context) -> Iterator[Problem]:
+    for index, provision in enumerate(_list(doc.data.get("provisions"))):
+        for n, version in enumerate(_list(_dict(provision).get("versions"))):
+            version = _dict(version)
+            wording, path = version.get("wording"), ("provisions", index, "versions", n)
+            if wording == "repealed" and "label" in version:
+                yield Problem(doc.path, doc.line_of(path + ("label",)), "KB056", "a repealed provision has no number in the amended text")
+            elif wording != "repealed" and "label" not in version:
+                yield Problem(doc.path, doc.line_of(path), "KB056",
+                              f"wording: {wording} but no label: give the provision's number in the amended text")
+            if "text" in version and wording != "amended":
+                yield Problem(doc.path, doc.line_of(path + ("text",)), "KB056",
+                              f"amended words given, but wording: {wording}", "set wording: amended, or remove text")
+
+
+_PART_OF_A_PROVISION = re.compile(r"paragraph|item|sentence|opening words|\(|款|项")
+_US_MARK = re.compile(r"^\([0-9A-Za-z]+\)$")
+
+
+@rule("KB058", "a pinpoint that cannot be right",
+      "one amendment gives each number once; paragraphs go under a whole article or section; outside Chinese law, "
+      "mark every paragraph and item as the text does, e.g. label: (b)",
+      "paragraphs under label: {en: Article 22, paragraph 3}   (a part of a part)", applies_to=("instrument",))
+def pinpoints_consistent(doc: Document, context: Context) -> Iterator[Problem]:
+    """Labels that would make a citation pinpoint the wrong words: two provisions given one new
+    number, a new number the amendment says it inserted, paragraphs inside a provision that is
+    itself a paragraph ("Article 22, paragraph 3(1)"), or a US part numbered by position."""
+    provisions = [_dict(p) for p in _list(doc.data.get("provisions"))]
+    inserted = {}
+    for amendment in _list(_dict(doc.data.get("dates")).get("amended")):
+        amendment = _dict(amendment)
+        inserted[amendment.get("date")] = {_dict(x).get("en") for x in _list(amendment.get("adds"))}
+    given: dict[tuple, int] = {}
+    for index, provision in enumerate(provisions):
+        for n, version in enumerate(_list(provision.get("versions"))):
+            version = _dict(version)
+            label, of = _dict(version.get("label")).get("en"), version.get("of")
+            if not isinstance(label, str):
+                continue
+            line = doc.line_of(("provisions", index, "versions", n, "label"))
+            if label in inserted.get(of, ()):
+                yield Problem(doc.path, line, "KB058", f"the amendment of {of} inserted {label}, so it cannot also be this provision's new number",
+                              "check the amended text: one of the two numbers is wrong")
+            if (of, label) in given:
+                yield Problem(doc.path, line, "KB058", f"two provisions become {label} in the amendment of {of} (the other at line {given[(of, label)]})",
+                              "check the amended text: one amendment gives each number once")
+            given.setdefault((of, label), line)
+        if not provision.get("paragraphs"):
+            continue
+        label = _dict(provision.get("label"))
+        if any(isinstance(t, str) and _PART_OF_A_PROVISION.search(t) for t in (label.get("en"), label.get("zh"))):
+            yield Problem(doc.path, doc.key_line(("provisions", index, "paragraphs")), "KB058",
+                          f"paragraphs under '{label.get('en')}', which is itself a part of an article",
+                          "give the whole article (label: Article 22) with its paragraphs, and cite the paragraph")
+        if doc.data.get("language") != "zh":
+            for n, paragraph in enumerate(_list(provision.get("paragraphs"))):
+                paragraph = _dict(paragraph)
+                marks = [(("provisions", index, "paragraphs", n), paragraph.get("label"))]
+                marks += [(("provisions", index, "paragraphs", n, "items", m), _dict(item).get("label"))
+                          for m, item in enumerate(_list(paragraph.get("items")))]
+                for path, mark in marks:
+                    if not (isinstance(mark, str) and _US_MARK.match(mark)):
+                        yield Problem(doc.path, doc.line_of(path), "KB058",
+                                      f"a paragraph or item marked {mark!r}" if mark else "a paragraph or item without its mark",
+                                      "give the mark the text uses, in brackets: label: (b) or label: (3)")
+
+
+@rule("KB057", "quote from an unknown version or source",
+      "wording_of takes the adopted date or an amendment date; source and an amendment's url take the url of one of the record's sources",
+      "wording_of: \"2019-01-01\"   (neither adopted nor an amendment date)", applies_to=("instrument",))
+def quoted_versions_and_sources_known(doc: Document, context: Context) -> Iterator[Problem]:
+    known, _ = _versions_known(doc)
+    urls = {_dict(s).get("url") for s in _list(doc.data.get("sources"))}
+    for index, provision in enumerate(_list(doc.data.get("provisions"))):
+        provision = _dict(provision)
+        if isinstance(provision.get("wording_of"), str) and provision["wording_of"] not in known:
+            yield Problem(doc.path, doc.line_of(("provisions", index, "wording_of")), "KB057",
+                          f"wording_of {provision['wording_of']} is neither the adopted date nor an amendment date",
+                          f"use one of: {', '.join(str(k) for k in known if k)}")
+        if isinstance(provision.get("source"), str) and provision["source"] not in urls:
+            yield Problem(doc.path, doc.line_of(("provisions", index, "source")), "KB057",
+                          "source is not the url of one of the record's sources", "add the source under sources, or copy its url exactly")
+    for n, amendment in enumerate(_list(_dict(doc.data.get("dates")).get("amended"))):
+        url = _dict(amendment).get("url")
+        if isinstance(url, str) and url not in urls:
+            yield Problem(doc.path, doc.line_of(("dates", "amended", n, "url")), "KB057",
+                          "the amendment's url is not the url of one of the record's sources",
+                          "add the source under sources, or copy its url exactly")
+
+
+def _definitions(provision: dict, index: int) -> Iterator[tuple[tuple, str, str]]:
+    """(path, provision or part id, term) for every term a provision and its parts mark under defines."""
+    for n, term in enumerate(_list(provision.get("defines"))):
+        yield ("provisions", index, "defines", n), str(provision.get("id")), term
+    # parts are numbered by position, as kb.pinpoints numbers them
+    for p, paragraph in enumerate(map(_dict, _list(provision.get("paragraphs")))):
+        pid = f"{provision.get('id')}-p{p + 1}"
+        for n, term in enumerate(_list(paragraph.get("defines"))):
+            yield ("provisions", index, "paragraphs", p, "defines", n), pid, term
+        for m, item in enumerate(_list(paragraph.get("items"))):
+            for n, term in enumerate(_list(_dict(item).get("defines"))):
+                yield ("provisions", index, "paragraphs", p, "items", m, "defines", n), f"{pid}-i{m + 1}", term
+
+
+@rule("KB054", "a term defined twice in one record",
+      "mark the words that give the definition once: the paragraph or item, not its article as well; where the "
+      "instrument really gives two definitions, keep the general one and say in the other provision's note where "
+      "its own applies",
+      "defines: [personal-information] on art-4 and again on art-4-p1   (the article and its paragraph)",
+      applies_to=("instrument",))
+def terms_defined_once(doc: Document, context: Context) -> Iterator[Problem]:
+    """The glossary quotes each instrument's definition of a term; marking it twice (an article and its own
+    paragraph, or a copied provision) would show two definitions where the law gives one."""
+    first: dict[str, tuple[str, int]] = {}
+    marks = [(doc.line_of(path), where, term) for index, provision in enumerate(_list(doc.data.get("provisions")))
+             for path, where, term in _definitions(_dict(provision), index) if isinstance(term, str)]
+    for line, where, term in sorted(marks, key=lambda mark: mark[0]):  # in the order a reader meets them
+        if term in first:
+            other, at = first[term]
+            yield Problem(doc.path, line, "KB054", f"{where} defines '{term}', which {other} defines already (line {at})")
+        else:
+            first[term] = (where, line)
 
 
 @rule("KB023", "finding for an unknown question", "use a question id from data/framework.yaml",
@@ -626,6 +793,249 @@ def claims_can_be_checked(doc: Document, context: Context) -> Iterator[Problem]:
         if claim.get("id") in seen:
             yield Problem(doc.path, doc.line_of(("claims", index, "id")), "KB049", f"claim id '{claim.get('id')}' is used twice")
         seen.add(claim.get("id"))
+
+
+# --- published text ----------------------------------------------------------------------------
+
+# What only the project's own people can follow: its file paths, its research notes, its to-dos.
+# Each is (pattern, what it is); the text is scanned with URLs taken out, since the address of a
+# public source (say a GitHub copy of a law, ending in .md) is something a reader can follow.
+INTERNAL_MARKERS: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern, flags), what) for pattern, flags, what in (
+    (r"\bdossier\b", re.IGNORECASE, "the project's research notes"),
+    (r"legal-facts", re.IGNORECASE, "the project's research notes"),
+    (r"\bopen item \d+", re.IGNORECASE, "the project's research notes"),
+    (r"(?<![\w.-])(?:\.\./)*shared/", 0, "a path in the project's files"),
+    (r"(?<![\w.-])reference/(?:texts|legal)", 0, "a path in the project's files"),
+    (r"(?<![\w.-])data/(?:instruments|bodies)/", 0, "a path in the project's files"),
+    (r"(?<![\w.-])(?:data|schema|scripts|tests)/[\w<>*.-]+(?:/[\w<>*.-]+)*\.(?:ya?ml|json|py)\b", 0,
+     "a path in the project's files"),
+    (r"[^\s/()\[\]'\"]*(?:\([^\s()]*\))?\.md(?![\w-])", 0, "a file name"),
+    (r"(?<![\w.-])(?:text\.(?:en|zh)|coded_version|dates\.(?:amended|operative|effective|adopted)|status_note"
+     r"|review\.notes?|differs_for|former_ids|wording_of)(?![\w-])", 0, "a field name of the record"),
+    (r"\b(?:TODO|FIXME|TBD|XXX)\b", 0, "a to-do"),
+    (r"before publication", re.IGNORECASE, "a to-do"),
+    (r"\breplace this (?:url|link|address|source|text)", re.IGNORECASE, "a to-do"),
+    (r"\bto be (?:confirmed|checked|verified) by (?:the team|us)\b", re.IGNORECASE, "a to-do"),
+))
+_URL = re.compile(r"https?://\S+")
+# Fields that hold ids and addresses, not prose.
+_NOT_PROSE = frozenset({"id", "url", "cite", "target", "body", "predecessor", "successor", "who", "former_ids"})
+
+
+class _IdWords:
+    """The matches of `_ids_pattern`'s regular expression, found without it: with a thousand
+    records that regex is an alternation of a thousand ids, slow to build (the text of the
+    pattern is rebuilt for every text checked) and slow to run (every id is tried at every word
+    that starts like one), which made validation take minutes at 1,000 instruments. The same
+    matches: a match can only start where a run of the ids' characters starts after a character
+    that is not [\\w#/.@:-] (every character of an id is one of those, so no match starts inside
+    a run), and at that start it is the longest id that is followed by neither [\\w/-] nor ".\\w"
+    (the regex tries the ids longest first)."""
+
+    __slots__ = ("words", "runs")
+
+    def __init__(self, words: frozenset[str]):
+        self.words = words
+        self.runs = re.compile(r"(?<![\w#/.@:-])[" + "".join(map(re.escape, sorted(set("".join(words))))) + "]+")
+
+    def finditer(self, text: str):
+        for run in self.runs.finditer(text):
+            word, start = run.group(), run.start()
+            stop = len(word)
+            if word not in self.words and "." not in word and ":" not in word and "#" not in word and "@" not in word:
+                continue  # most runs: a word that is no id, with nowhere else a match could end
+            # Where a match may end: at the end of the run, or before a ".", "#", "@" or ":" in it
+            # (after any other character of an id the match would be followed by [\w/-]).
+            while stop > 0:
+                if word[:stop] in self.words and _ID_END.match(text, start + stop):
+                    yield _IdFound(word[:stop])
+                    break
+                stop = max(word.rfind(".", 0, stop), word.rfind("#", 0, stop), word.rfind("@", 0, stop), word.rfind(":", 0, stop))
+
+
+class _IdFound:  # what finditer yields: as much of a re.Match as internal_references uses
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def group(self, n: int = 0) -> str:
+        return self.text
+
+
+_ID_END = re.compile(r"(?![\w/-]|\.\w)")
+_ID_CHARS = re.compile(r"[\w#/.@:-]+")
+# Matchers already built: by the object asked about (kept, so its id is not reused) and by its ids
+# (each record's check makes its own set of the same ids); a few of each.
+_BY_OBJECT: dict[int, tuple] = {}
+_BY_WORDS: dict[frozenset, re.Pattern | _IdWords | None] = {}
+
+
+def _remember(cache: dict, key, value) -> None:
+    if len(cache) >= 16:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+def _ids_pattern(ids) -> re.Pattern | _IdWords | None:
+    """Ids as words of prose: not inside an address, a path, an anchor or a longer id."""
+    held = _BY_OBJECT.get(id(ids))
+    if held is not None and held[0] is ids:
+        return held[1]
+    words = frozenset(i for i in ids if isinstance(i, str) and i)
+    if words not in _BY_WORDS:
+        if not words:
+            matcher = None
+        elif all(_ID_CHARS.fullmatch(w) for w in words):
+            matcher = _IdWords(words)
+        else:  # an id with other characters: the regular expression itself
+            matcher = re.compile(r"(?<![\w#/.@:-])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+                                 + r")(?![\w/-]|\.\w)")
+        _remember(_BY_WORDS, words, matcher)
+    _remember(_BY_OBJECT, id(ids), (ids, _BY_WORDS[words]))
+    return _BY_WORDS[words]
+
+
+# Words a marker cannot match without (any one of them): a text without them is not scanned with
+# it, which is most texts (the ".md" pattern alone scans a run of text from every position, slow
+# on Chinese, which has no spaces). A marker missing here is always scanned. For the markers that
+# ignore case the words are looked for in the lowercased text only when it is ASCII (re's
+# IGNORECASE also matches, say, "ſ" for "s"); other texts are scanned.
+_MARKER_NEEDS: dict[str, tuple[str, ...]] = {
+    r"\bdossier\b": ("dossier",),
+    r"legal-facts": ("legal-facts",),
+    r"\bopen item \d+": ("open item ",),
+    r"(?<![\w.-])(?:\.\./)*shared/": ("shared/",),
+    r"(?<![\w.-])reference/(?:texts|legal)": ("reference/",),
+    r"(?<![\w.-])data/(?:instruments|bodies)/": ("data/",),
+    r"(?<![\w.-])(?:data|schema|scripts|tests)/[\w<>*.-]+(?:/[\w<>*.-]+)*\.(?:ya?ml|json|py)\b": ("/",),
+    r"[^\s/()\[\]'\"]*(?:\([^\s()]*\))?\.md(?![\w-])": (".md",),
+    r"(?<![\w.-])(?:text\.(?:en|zh)|coded_version|dates\.(?:amended|operative|effective|adopted)|status_note"
+    r"|review\.notes?|differs_for|former_ids|wording_of)(?![\w-])":
+        ("text.", "coded_version", "dates.", "status_note", "review.note", "differs_for", "former_ids", "wording_of"),
+    r"\b(?:TODO|FIXME|TBD|XXX)\b": ("TODO", "FIXME", "TBD", "XXX"),
+    r"before publication": ("before publication",),
+    r"\breplace this (?:url|link|address|source|text)": ("replace this ",),
+    r"\bto be (?:confirmed|checked|verified) by (?:the team|us)\b": ("to be ",),
+}
+
+
+_IGNORECASE = int(re.IGNORECASE)  # (an int: the flag's own & is slow)
+
+
+def _may_match(pattern: re.Pattern, text: str, lower: str | None) -> bool:
+    needs = _MARKER_NEEDS.get(pattern.pattern)
+    if needs is None:
+        return True
+    if pattern.flags & _IGNORECASE:
+        if lower is None:
+            return True
+        text = lower
+    return any(word in text for word in needs)
+
+
+def internal_references(text: str, question_ids=(), record_ids=()) -> list[tuple[str, str]]:
+    """The internal references in a text a reader sees, as (what was found, what it is).
+
+    Besides the markers above, raw ids of framework questions (``consent.form``) and of records
+    (``samr``, ``us-congress-1974-privacy-act``): prose names questions in words and bodies and
+    instruments by name. The tests scan the built pages and downloads with this function too.
+    """
+    text = _URL.sub(" ", text)
+    lower = text.lower() if text.isascii() else None
+    found = [(m.group(0), what) for pattern, what in INTERNAL_MARKERS if _may_match(pattern, text, lower)
+             for m in pattern.finditer(text)]
+    for ids, what in ((question_ids, "a question id"), (record_ids, "a record id")):
+        pattern = _ids_pattern(ids)
+        if pattern:
+            found += [(m.group(0), what) for m in pattern.finditer(text)]
+    return found
+
+
+_ADVICE = {
+    "the project's research notes": "cite the public source the notes relied on (a URL, a gazette, a named publication)",
+    "a path in the project's files": "cite a public source instead of a file of the project",
+    "a file name": "name the document or its publisher; the address belongs in the source's url",
+    "a to-do": "do it, or move the to-do to review.notes",
+    "a field name of the record": "say it in words a reader follows (the English text quoted here, the wording we coded, the amendment listed above)",
+    "a question id": "name the question in words (the form consent must take, not consent.form)",
+    "a record id": "name the body or instrument (the FTC, the Privacy Act); pages link them",
+}
+
+
+@rule("KB051", "internal reference in a published field",
+      "published fields speak to readers and cite only public sources: move working notes (to-dos, source hunting, "
+      "the research notes, file paths) to review.notes, which is never published",
+      "note: {en: \"Date from the project dossier (legal-facts.md A12); see consent.form\"}",
+      applies_to=("instrument", "body"))
+def no_internal_references(doc: Document, context: Context) -> Iterator[Problem]:
+    record_ids = context.body_ids | context.instrument_ids
+    memo: dict[str, list] = {}
+    for path, value in doc.texts:
+        if path[:2] == ("review", "notes") or any(p in _NOT_PROSE for p in path if isinstance(p, str)):
+            continue
+        if value not in memo:
+            memo[value] = internal_references(value, context.question_ids, record_ids)
+        found = memo[value]
+        if not found:
+            continue
+        listed = ", ".join(dict.fromkeys(f"'{marker}' ({what})" for marker, what in found))
+        advice = "; ".join(dict.fromkeys(_ADVICE[what] for _, what in found))
+        yield Problem(doc.path, doc.line_of(path), "KB051",
+                      f"{_field(path)} shows readers {listed}",
+                      f"{advice}; working notes go in review.notes, which is never published")
+
+
+# --- the names people search by (title.abbreviations, title.short_zh) ---------------------------
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _short_names(doc: Document) -> Iterator[tuple[str, int, str]]:
+    """(field, index, name) for each abbreviation and Chinese short name of a record."""
+    title = _dict(doc.data.get("title"))
+    for key in ("abbreviations", "short_zh"):
+        for index, name in enumerate(_list(title.get(key))):
+            if isinstance(name, str) and name.strip():
+                yield key, index, name
+
+
+def _name_key(name: str) -> str:
+    """How search sees a name: case, spaces, dots and § do not tell two names apart."""
+    return re.sub(r"[\s.§]+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+@rule("KB052", "the same abbreviation or short name claimed by two instruments",
+      "an abbreviation (or Chinese short name) leads a search to one instrument's page: keep it on the "
+      "instrument it names and remove it from the other",
+      "title: {abbreviations: [PIPL]}   (in a second record besides the Personal Information Protection Law)",
+      applies_to=("instrument",), across_files=True)
+def unique_short_names(docs: list[Document], context: Context) -> Iterator[Problem]:
+    first: dict[str, tuple[Document, str]] = {}
+    for doc in docs:
+        for key, index, name in _short_names(doc):
+            seen = first.get(_name_key(name))
+            if seen is None:
+                first[_name_key(name)] = (doc, name)
+            elif seen[0] is not doc:
+                yield Problem(doc.path, doc.line_of(("title", key, index)), "KB052",
+                              f"title.{key} '{name}' is already claimed by {seen[0].path} ('{seen[1]}')")
+
+
+@rule("KB053", "abbreviation or short name in the wrong script",
+      "English abbreviations (title.abbreviations) are in Latin letters; Chinese short names go under "
+      "title.short_zh, written in Chinese characters",
+      "title: {abbreviations: [个保法]}   (a Chinese short name among the English abbreviations)",
+      applies_to=("instrument",))
+def short_names_in_their_script(doc: Document, context: Context) -> Iterator[Problem]:
+    for key, index, name in _short_names(doc):
+        has_han = bool(_HAN.search(name))
+        if key == "abbreviations" and has_han:
+            yield Problem(doc.path, doc.line_of(("title", key, index)), "KB053",
+                          f"title.abbreviations '{name}' holds Chinese characters; move it to title.short_zh")
+        elif key == "short_zh" and not has_han:
+            yield Problem(doc.path, doc.line_of(("title", key, index)), "KB053",
+                          f"title.short_zh '{name}' holds no Chinese characters; move it to title.abbreviations")
 
 
 # --- bodies ------------------------------------------------------------------------------------

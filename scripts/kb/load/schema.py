@@ -189,6 +189,13 @@ def _to_problem(doc: Document, error) -> Problem | None:
         }[kind]
         return Problem(doc.path, line, "KB014", f"{where} {detail}", description or "")
 
+    if kind == "oneOf" and isinstance(error.instance, dict):  # a provision: its words as text or as paragraphs
+        given = [key for option in error.validator_value for key in option.get("required", []) if key in error.instance]
+        choices = " or ".join(key for option in error.validator_value for key in option.get("required", []))
+        said = f"gives both {' and '.join(given)}" if given else f"gives neither {choices.replace(' or ', ' nor ')}"
+        return Problem(doc.path, line, "KB010", f"{where} {said}",
+                       f"give its words once: as {choices} (paragraphs, for an article whose paragraphs or items are cited)")
+
     return Problem(doc.path, line, "KB013", f"{where}: {error.message}", description or "")
 
 

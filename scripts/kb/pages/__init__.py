@@ -10,6 +10,10 @@ everything the rest of the project needs to know about it:
 - the words a reader must find on it (``shows``: the tests check them in the built page),
 - whether a big table on it keeps its further rows in a ``rows.json`` beside it (``matrix``).
 
+A module may also declare ``files(site)``, files of the site that are not pages (path -> a function
+that makes its bytes; feed.xml), which the downloads carry (kb.exports.files), and ``head(site,
+page)``, tags for the ``<head>`` of every page (the feed's discovery link).
+
 Adding a page type is adding a module here and its template: the plugin, the navigation, the URL
 manifest and the tests all read this registry. Modules are found by name (every module of this
 package that defines ``pages``), in alphabetical order.
@@ -93,7 +97,20 @@ def all_pages(site) -> list[Page]:
         if page.path in seen:
             raise ValueError(f"two page types declare {page.path}")
         seen[page.path] = page
+    for module in page_types():  # tags some page type puts in every page's <head>
+        if callable(getattr(module, "head", None)):
+            for page in pages:
+                page.head += module.head(site, page)
     return pages
+
+
+def all_files(site) -> dict:
+    """The files beside the pages that page types declare (path in the site -> how to make it)."""
+    plan: dict = {}
+    for module in page_types():
+        if callable(getattr(module, "files", None)):
+            plan.update(module.files(site))
+    return plan
 
 
 def navigation(pages: Iterable[Page]) -> list:

@@ -10,4 +10,6 @@ def pages(site):
     yield Page(path="downloads/index.md", title="Downloads", template="downloads.html.j2", nav=Nav(90),
                context={"instrument_columns": INSTRUMENT_COLUMNS, "finding_columns": FINDING_COLUMNS,
                         "gap_columns": GAP_COLUMNS, "gap_rows": lambda: len(gap_rows(site.kb, site.gaps, site.years()))},
-               shows=(f"Edition {site.kb.edition}",))
+               shows=(f"Edition {site.kb.edition}",),
+               # each edition's entry in the changelog: the feed (feed.xml) links them
+               anchors=("changelog", *(f"edition-{e.edition}" for e in site.kb.editions)))
