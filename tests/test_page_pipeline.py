@@ -3,8 +3,11 @@ with anchors and a table of contents, and a search index without the citation bo
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+from html import unescape
+from pathlib import Path
 
 import pytest
 from markupsafe import escape as markup_escape
@@ -53,14 +56,39 @@ def test_the_parts_left_out_of_the_search_index_are_marked_in_pairs(generated):
     assert marked >= len([p for p in PAGES if p.path.startswith("instruments/") and p.path != "instruments/index.md"])
 
 
+def _pagefind_fragments(site: Path) -> dict[str, str]:
+    """What Pagefind indexed of each page (url -> text), read from its bundle in the site: each
+    fragment is gzip-compressed JSON after a short signature."""
+    texts = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        data = json.loads(raw[raw.index(b"{"):])
+        texts[data["url"]] = " ".join(data["content"].replace("\u200b", "").split())
+    return texts
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
 def test_search_index_leaves_out_citations_but_keeps_the_law(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    saic = next(p for p in PAGES if p.path == "instruments/cn-saic-2015-consumer-measures.md")
-    page = (built_site / saic.url / "index.html").read_text(encoding="utf-8")
-    text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith(saic.url)).replace("\u200b", "")
-    quote = SITE.kb.instrument("cn-saic-2015-consumer-measures").provisions[0].text["en"].split(".")[0]
-    assert quote in text  # the operative words are found
-    bluebook = re.search(r'id="cite-bluebook">([^<]+)<', page).group(1)
-    assert bluebook not in text and "Copy the" not in text and "Coded by" not in text
-    assert "Copy the Bluebook citation" in page and "Coded by" in page  # while the reader has them
-    assert SKIP_START not in page and SKIP_END not in page
+    fragments = _pagefind_fragments(built_site)
+    instruments = [p for p in PAGES if p.path.startswith("instruments/") and p.path != "instruments/index.md"]
+    assert {f"/{p.url}" for p in instruments} <= set(fragments)  # every instrument page is indexed
+    excluded_blocks = 0
+    for entry in instruments:
+        page = (built_site / entry.url / "index.html").read_text(encoding="utf-8")
+        indexed = fragments[f"/{entry.url}"]
+        instrument = SITE.kb.instrument(entry.path.removeprefix("instruments/").removesuffix(".md"))
+        quote = instrument.provisions[0].text["en"].split(".")[0]
+        assert " ".join(quote.split()) in indexed  # the operative words are found
+        # Every part the templates mark for leaving out: none of its text is in the index.
+        for block in re.findall(r'<div class="kb-search-exclude" data-pagefind-ignore="all">(.*?)</div><!--kb-search-exclude-end-->',
+                                page, re.DOTALL):
+            excluded_blocks += 1
+            assert _text(block) not in indexed, f"{entry.url}: {_text(block)[:80]}"
+        bluebook = re.search(r'id="cite-bluebook">([^<]+)<', page).group(1)
+        assert _text(bluebook) not in indexed and "Copy the" not in indexed and "Coded by" not in indexed
+        assert "Copy the Bluebook citation" in page and "Coded by" in page  # while the reader has them
+        assert SKIP_START not in page and SKIP_END not in page
+    assert excluded_blocks >= 3 * len(instruments)

@@ -5,7 +5,9 @@ a real record), runs the real build on each size several times and prints the me
 one line per size, plus the ratios the project targets; then the largest size once more with
 lean records (the least a record may hold), to show what the site's own structure costs. It
 also times a `make serve`-style rebuild after editing one YAML file at the bundled size, and a
-reader's first view of a comparison page in headless Chromium. Nothing here is a pass/fail test.
+reader's first view of a comparison page in headless Chromium, and the header search: how long
+after typing the first result shows, and how many bytes one search fetches, at the bundled size
+and at the largest size. Nothing here is a pass/fail test.
 """
 
 from __future__ import annotations
@@ -86,6 +88,9 @@ def synthesise(target: Path, size: int, lean: bool = False) -> Path:
         else:
             text = source.read_text(encoding="utf-8")
             text = re.sub(r"^id: .*$", f"id: {clone_id}", text, count=1, flags=re.MULTILINE)
+            # A clone keeps the original's titles but not its abbreviations and Chinese short
+            # names: those name one instrument only (KB052).
+            text = re.sub(r"^  (abbreviations|short_zh):\n(  - .*\n)+", "", text, flags=re.MULTILINE)
         (target / "instruments" / f"{clone_id}.yaml").write_text(text, encoding="utf-8")
         n += 1
     for extra in sorted((target / "instruments").glob("*.yaml"))[size:]:
@@ -141,12 +146,16 @@ def build_once(data: Path, site: Path) -> dict:
         validate_s=inner.get("validate_s", 0.0),
         plan_s=inner.get("load_s", 0.0) + inner.get("plan_s", 0.0),
         wait_s=inner.get("page_wait_s", 0.0),
+        search_s=inner.get("search_s", 0.0),  # Pagefind indexing the built site (on_post_build)
+        pagefind_mb=sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) / 1e6,
+        instruments=len(list((site / "instruments").glob("*/index.html"))),
         worker_cpu_s=inner.get("worker_cpu_s", 0.0),
         site_mb=sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6,
         largest_page_kb=max(sizes.values()) / 1024,
         largest_other_page_kb=max((s for p, s in sizes.items() if p not in matrices), default=0) / 1024,
     )
-    figures["own_s"] = figures["validate_s"] + figures["plan_s"] + figures["wait_s"]
+    figures["own_s"] = figures["validate_s"] + figures["plan_s"] + figures["wait_s"] + figures["search_s"]
+    figures["kb_per_instrument"] = figures["site_mb"] * 1000 / max(figures["instruments"], 1)
     figures["mkdocs_s"] = figures["total_s"] - figures["own_s"]
     return figures
 
@@ -173,11 +182,12 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def serve_rebuild(runs: int) -> float:
-    """Seconds from saving a YAML edit to `mkdocs serve` serving the changed page (median)."""
+def serve_rebuild(runs: int, source: Path = DATA) -> float:
+    """Seconds from saving a YAML edit to `mkdocs serve` serving the changed page (median), with
+    the data folder ``source`` (the bundled data, or a synthesised one)."""
     with tempfile.TemporaryDirectory(prefix="kb-bench-serve-") as tmp:
         data = Path(tmp) / "data"
-        shutil.copytree(DATA, data)
+        shutil.copytree(source, data)
         port = _free_port()
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_DATA": str(data)}
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
@@ -188,6 +198,7 @@ def serve_rebuild(runs: int) -> float:
             deadline = time.time() + 120
             while _fetch(url) is None and time.time() < deadline:
                 time.sleep(0.2)
+            time.sleep(2)  # the first build is served; let the watcher settle
             record = data / "instruments" / "cn-saic-2015-consumer-measures.yaml"
             original = record.read_text(encoding="utf-8")
             times = []
@@ -196,7 +207,9 @@ def serve_rebuild(runs: int) -> float:
                 record.write_text(original.replace("short_title: SAIC Consumer Measures (2015)",
                                                    f"short_title: {marker}"), encoding="utf-8")
                 start = time.perf_counter()
-                while marker not in (_fetch(url) or "") and time.perf_counter() - start < 60:
+                # The edited row is in the page, or (at 1,000 instruments) in its rows.json.
+                while (marker not in (_fetch(url) or "") + (_fetch(url + "rows.json") or "")
+                       and time.perf_counter() - start < 120):
                     time.sleep(0.05)
                 times.append(time.perf_counter() - start)
                 time.sleep(1.5)  # let the watcher settle before the next edit
@@ -248,12 +261,107 @@ def first_view(runs: int) -> float | None:
         return statistics.median(times)
 
 
+def _serve_site(site: Path):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# Queries a reader types: abbreviations, Chinese short names, words of the law in both languages.
+SEARCHES = ("PIPL", "个保法", "CCPA", "网络安全法", "consent", "同意", "FISA 702", "data broker")
+
+
+def search_latency(site: Path, runs: int) -> dict | None:
+    """The header search in headless Chromium on localhost, each query in a fresh browser context
+    (nothing cached), on the home page, typed as fast as Playwright types: seconds from the first
+    keystroke until the results for the whole query are on screen, and the bytes of the files
+    fetched from pagefind/ from the navigation until the network is quiet again (the search
+    script, its worker and WebAssembly, its entry file and metadata, the index chunks the words
+    need, the fragments of the results shown, the filters: what a first search costs a reader).
+
+    Two moments to start typing: "idle", once the page has loaded and the network has been quiet
+    for half a second (a reader moving to the box; the search box loads Pagefind then, see
+    kb-search.js), and "at load", at the load event itself (the worst case: Pagefind is still
+    loading when the first key is pressed). Bytes are counted as the files' sizes on disk (the
+    local server does not compress; Pagefind's index chunks and fragments are gzip files already).
+    Medians over ``runs`` rounds of SEARCHES, and the largest figures seen."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not chromium:
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    server, url = _serve_site(site)
+    seconds: dict[str, list[float]] = {"idle": [], "load": []}
+    fetched: list[int] = []
+
+    def size_of(request_url: str) -> int:
+        path = site / unquote(urlsplit(request_url).path).lstrip("/")
+        return path.stat().st_size if path.is_file() else 0
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+            for _ in range(runs):
+                for moment in ("idle", "load"):
+                    for query in SEARCHES:
+                        context = browser.new_context(viewport={"width": 1280, "height": 900})
+                        page = context.new_page()
+                        urls: set[str] = set()
+                        page.on("requestfinished", lambda r, urls=urls: urls.add(r.url) if "/pagefind/" in r.url else None)
+                        page.goto(f"{url}/", wait_until="load")
+                        if moment == "idle":
+                            page.wait_for_load_state("networkidle")
+                        page.keyboard.press("/")
+                        start = time.perf_counter()
+                        page.keyboard.type(query)
+                        page.wait_for_function(
+                            "q => { const list = document.querySelector('.kb-search__results');"
+                            " return list.getAttribute('data-query') === q && list.querySelector('.kb-search__result'); }",
+                            arg=query, timeout=30_000)
+                        seconds[moment].append(time.perf_counter() - start)
+                        page.wait_for_load_state("networkidle")
+                        if moment == "idle":
+                            fetched.append(sum(size_of(u) for u in urls))
+                        context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"first_result_s": statistics.median(seconds["idle"]), "first_result_max_s": max(seconds["idle"]),
+            "at_load_s": statistics.median(seconds["load"]), "at_load_max_s": max(seconds["load"]),
+            "search_kb": statistics.median(fetched) / 1024, "search_max_kb": max(fetched) / 1024}
+
+
+def _search_report(label: str, figures: dict | None) -> None:
+    if figures is None:
+        print(f"search instruments={label} n/a (Chromium or Playwright missing)")
+        return
+    print(f"search instruments={label} first_result_s={figures['first_result_s']:.2f} "
+          f"(max {figures['first_result_max_s']:.2f}; typing at the load event: {figures['at_load_s']:.2f}, "
+          f"max {figures['at_load_max_s']:.2f}) fetched_kb={figures['search_kb']:.0f} "
+          f"(max {figures['search_max_kb']:.0f}) (headless Chromium, localhost, {len(SEARCHES)} queries)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--runs", type=int, default=3, help="builds per size; the median is printed")
     parser.add_argument("--no-lean", dest="lean", action="store_false",
                         help="skip the extra build of the largest size with lean records")
+    parser.add_argument("--only", choices=("all", "search", "serve"), default="all",
+                        help="search: only the search and serve figures (one build per size)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = {}
@@ -264,16 +372,32 @@ def main(argv: list[str] | None = None) -> int:
               f"mkdocs_s={r['mkdocs_s']:.2f} total_s={r['total_s']:.2f} site_mb={r['site_mb']:.1f} "
               f"largest_page_kb={r['largest_page_kb']:.0f} largest_other_page_kb={r['largest_other_page_kb']:.0f} "
               f"peak_memory_mb={r['peak_memory_mb']:.0f} worker_cpu_s={r['worker_cpu_s']:.2f} "
+              f"search_s={r['search_s']:.2f} pagefind_mb={r['pagefind_mb']:.1f} "
+              f"kb_per_instrument={r['kb_per_instrument']:.0f} "
               f"own_share={r['own_s'] / r['total_s']:.1%}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="kb-bench-data-") as tmp:
         for size in sizes:
             data = synthesise(Path(tmp) / f"data-{size}", size)
-            rows[size] = median_build(data, args.runs)
-            report(str(size), rows[size])
-        if args.lean:
+            if args.only == "all":
+                rows[size] = median_build(data, args.runs)
+                report(str(size), rows[size])
+        # The search, at the bundled size and the largest (one more build of each, kept).
+        for label, source in (("27 (bundled)", DATA), (str(sizes[-1]), Path(tmp) / f"data-{sizes[-1]}")):
+            if args.only == "serve":
+                break
+            site = Path(tmp) / "search-site"
+            shutil.rmtree(site, ignore_errors=True)
+            build_once(source, site)
+            _search_report(label, search_latency(site, args.runs))
+        if args.only != "search":
+            print(f"serve_rebuild_s={serve_rebuild(args.runs, Path(tmp) / f'data-{sizes[-1]}'):.2f} "
+                  f"({sizes[-1]} instruments, one YAML edit, median of {args.runs})", flush=True)
+        if args.lean and args.only == "all":
             data = synthesise(Path(tmp) / "data-lean", sizes[-1], lean=True)
             report(f"{sizes[-1]} (lean records)", median_build(data, args.runs))
+    if args.only != "all":
+        return 0
     if len(sizes) >= 2:
         small, large = rows[sizes[0]], rows[sizes[-1]]
         print(f"ratio total_s({sizes[-1]})/total_s({sizes[0]})={large['total_s'] / small['total_s']:.1f} "

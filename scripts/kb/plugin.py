@@ -13,10 +13,10 @@ Registered as ``kb`` through the ``mkdocs.plugins`` entry point (pyproject.toml)
   page may link any of them), and have the worker render them in the order MkDocs reads them;
 - on_page_markdown: generated pages skip Markdown (their title and front matter come from the
   registry); hand-written pages get their ``<!-- kb:NAME -->`` lines filled in;
-- on_page_context: a generated page's HTML and table of contents, from the worker; the search
-  plugin indexes the page without the parts marked for leaving out of the index, and the reader
-  gets the whole page (a second handler, after the search plugin);
+- on_page_context: a generated page's HTML and table of contents, from the worker; the parts
+  marked for leaving out of the search index become elements Pagefind ignores;
 - on_post_build: the worker has written the downloads into the site; the rows.json files too;
+  then Pagefind indexes the built site (kb.plugin.search_index), under `mkdocs serve` as well;
 - on_env: keep the theme's compiled templates between `serve` rebuilds;
 - on_post_page: reference-manager metadata in the <head> of instrument pages.
 """
@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import re
+import subprocess
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,7 +42,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config import load_config
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
@@ -57,16 +58,12 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 MARKER = re.compile(r"^<!-- kb:([a-z-]+) -->$", re.MULTILINE)
 # Parts of a page the search index leaves out (citations, provenance, copy buttons): the templates
-# put them between these comments, which no record text can contain (it is escaped).
+# put them between these comments, which no record text can contain (it is escaped). The plugin
+# turns each pair into a <div> that Pagefind skips with everything inside it; the reader sees the
+# same page. (The marks only ever enclose whole blocks: paragraphs, <details>, a <div>.)
 SKIP_START, SKIP_END = "<!--search-exclude-->", "<!--/search-exclude-->"
-_SKIPPED = re.compile(re.escape(SKIP_START) + ".*?" + re.escape(SKIP_END), re.DOTALL)
-
-try:  # Material's search plugin segments Chinese with jieba; keep its start-up chatter quiet
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-except ImportError:  # pragma: no cover - jieba is a pinned dependency
-    pass
+IGNORED_START = '<div class="kb-search-exclude" data-pagefind-ignore="all">'
+IGNORED_END = "</div><!--kb-search-exclude-end-->"
 
 
 class KnowledgeBaseConfig(Config):
@@ -137,7 +134,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     # --- once per build ----------------------------------------------------------------------
     def on_config(self, config):
         started = time.perf_counter()
-        self.timings = {"page_wait_s": 0.0, "page_events_s": 0.0}
+        self.timings = {"page_wait_s": 0.0, "page_events_s": 0.0, "search_s": 0.0}
         if self.worker is None:  # a build without on_startup (MkDocs' API used directly)
             self.worker = rendering.InlineExecutor()
         data_dir = self.data_dir(config)
@@ -160,7 +157,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.pages = {page.path: page for page in self.site.pages()}
         self.rendered: dict[str, Future] = {}
         self.rows: dict[str, bytes] = {}
-        self.full: dict[str, str] = {}
         config.nav = navigation(self.pages.values())
         config.extra["kb_edition"] = kb.edition
         self.timings["load_s"] = time.perf_counter() - started
@@ -220,6 +216,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         self.timings["page_wait_s"] += time.perf_counter() - started
+        started = time.perf_counter()
+        search_index(Path(config.site_dir))
+        self.timings["search_s"] = time.perf_counter() - started
 
     def on_build_error(self, *, error):
         for future in self.pending:  # nothing more for a build that has failed
@@ -248,8 +247,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
         return MARKER.sub(replace_marker, markdown)
 
-    @event_priority(100)  # before the search plugin indexes the page
-    def _page_content(self, context, *, page, config, nav):
+    def on_page_context(self, context, *, page, config, nav):
         started = time.perf_counter()
         path = page.file.src_uri
         html = page.content
@@ -262,19 +260,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.rows[self.pages[path].rows_path] = rows
             page.toc = get_toc(toc_tokens(html))
         if SKIP_START in html:
-            self.full[path] = html.replace(SKIP_START, "").replace(SKIP_END, "")
-            html = _SKIPPED.sub("", html)
+            html = html.replace(SKIP_START, IGNORED_START).replace(SKIP_END, IGNORED_END)
         page.content = html
         self.timings["page_wait_s"] += time.perf_counter() - started
         return context
-
-    @event_priority(-100)  # after the search plugin has indexed the lighter copy
-    def _whole_page(self, context, *, page, config, nav):
-        if page.file.src_uri in self.full:
-            page.content = self.full.pop(page.file.src_uri)
-        return context
-
-    on_page_context = CombinedEvent(_page_content, _whole_page)
 
     def on_post_page(self, output, *, page, config):
         entry = self.pages.get(page.file.src_uri)
@@ -285,6 +274,43 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir(config)))  # also for `make serve DATA=elsewhere`
         return server
+
+
+# Pagefind's options, the same for every build. Every page is indexed as Chinese: Pagefind splits
+# an index by page language and segments Chinese text into words (extended binary) only in a
+# Chinese index, at indexing time and in the browser for the query. English words are indexed as
+# they are written (no stemming in a Chinese index; Pagefind still matches the start of a word,
+# so "consent" finds "consented"). The pilcrows of heading permalinks are not text. The tables
+# that list instruments across the knowledge base (the gap tables, comparison matrices, year
+# tables and indexes) are left out: each row repeats an instrument's name and answers, which its
+# own page holds, so indexing them would put those pages above the instrument's own for its name,
+# and make the index grow with instruments times pages. The pages' own text stays in.
+PAGEFIND_ARGS = ("--force-language", "zh", "--quiet",
+                 "--exclude-selectors", ".headerlink",
+                 "--exclude-selectors", ".kb-gaps, .kb-matrix, .kb-years, .kb-index:not(.kb-reference)")
+
+
+def pagefind_executable() -> str:
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:  # pragma: no cover - a pinned dependency (requirements.txt)
+        raise PluginError("kb: Pagefind's extended binary is missing; run `make build` (or "
+                          "pip install -r requirements.txt) to install the pinned pagefind-bin-extended") from None
+    return str(get_executable())
+
+
+def search_index(site_dir: Path) -> None:
+    """Index the built site with Pagefind: it writes its bundle (index chunks, page fragments, the
+    search script and its WebAssembly) to ``site_dir/pagefind/``, which the header's search box
+    loads from the site itself. Only pages with ``data-pagefind-body`` (the theme's article,
+    docs/overrides/main.html) are indexed, without anything under ``data-pagefind-ignore``."""
+    result = subprocess.run([pagefind_executable(), "--site", str(site_dir), *PAGEFIND_ARGS],
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise PluginError(f"kb: Pagefind could not index the site:\n{result.stdout}{result.stderr}")
+    for line in (result.stdout + result.stderr).splitlines():
+        if line.startswith(("Error", "Warning", "WARN", "ERROR")):
+            log.warning("kb: Pagefind: %s", line)
 
 
 class DataProblems(PluginError):

@@ -69,7 +69,7 @@ def head_tags(i: Instrument, site_url: str, site_name: str) -> str:
     else:
         document = {
             "@context": "https://schema.org", "@type": "Legislation", "name": i.title.en,
-            "alternateName": [n for n in [i.title.zh, i.pinyin, *i.title.aliases] if n],
+            "alternateName": [n for n in [i.title.zh, i.pinyin, *i.title.aliases, *i.title.abbreviations, *i.title.short_zh] if n],
             "legislationIdentifier": i.document_number or i.citation.get("public_law") or i.id,
             "legislationDate": i.adopted,
             "legislationDateVersion": i.coded_version or i.adopted,
