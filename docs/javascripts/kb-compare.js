@@ -1,6 +1,8 @@
 // The side-by-side comparison on /compare/: two to four instruments chosen by the reader, kept in
 // the address (?ids=a,b,c) so the view can be shared, reloaded and cited. The data comes from
-// the site's own download (downloads/kb.json). Without script the page shows the seed comparison.
+// the site's own download (downloads/kb.json). It starts with nothing chosen and offers suggested
+// comparisons (links carrying ?ids=); a plain form's ?ids=a&ids=b is read as well. Without script
+// the page shows the seed comparison and a <noscript> note says why.
 // Every text from the data is inserted with textContent: nothing from the records becomes markup.
 (function () {
   var root, data, byId, messages;
@@ -17,9 +19,9 @@
   }
 
   function readIds() {
-    var raw = new URLSearchParams(window.location.search).get("ids");
-    if (raw === null) return null;
-    return raw.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    var raw = new URLSearchParams(window.location.search).getAll("ids");
+    if (!raw.length) return [];
+    return raw.join(",").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
   }
 
   function choose(requested) {
@@ -28,10 +30,7 @@
     requested.forEach(function (id) { if (byId[id] && seen.indexOf(id) === -1) seen.push(id); });
     if (unknown.length) notes.push("Unknown instrument id" + (unknown.length > 1 ? "s" : "") + ": " + unknown.join(", ") + ". Check the address, or choose from the list.");
     if (seen.length > max) { notes.push("At most " + max + " instruments can be compared; showing the first " + max + "."); seen = seen.slice(0, max); }
-    if (seen.length < 2) {
-      notes.push(seen.length === 1 ? "Choose at least one more instrument to compare." : "Showing the default comparison; choose two to four instruments.");
-      if (seen.length === 0) seen = root.dataset.default.split(",");
-    }
+    if (seen.length === 1) notes.push("Choose at least one more instrument to compare.");
     return { ids: seen, notes: notes };
   }
 
@@ -80,6 +79,12 @@
     var chosen = ids.map(function (id) { return byId[id]; });
     var table = document.getElementById("side-by-side");
     table.textContent = "";
+    root.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = ids.indexOf(box.value) !== -1; });
+    var empty = !chosen.length;
+    table.closest(".kb-table-wrap").hidden = empty;
+    root.querySelector(".kb-compare-empty").hidden = !empty;
+    root.querySelectorAll(".kb-download-csv, .kb-share, .kb-compare-clear").forEach(function (b) { b.disabled = empty; });
+    if (empty) return;
     table.appendChild(el("caption", { text: "Side by side: " + chosen.map(function (i) { return i.short_title; }).join(", ") }));
     var head = el("tr", {}, [el("th", { scope: "col", text: "Question" })]);
     chosen.forEach(function (i) {
@@ -92,12 +97,11 @@
       var body = el("tbody", {}, [el("tr", { className: "kb-group" }, [el("th", { scope: "colgroup", colspan: String(chosen.length + 1), text: d.title.en })])]);
       d.questions.forEach(function (q) {
         var row = el("tr", {}, [el("th", { scope: "row" }, [el("abbr", { title: q.text.en, text: q.short.en })])]);
-        chosen.forEach(function (i) { row.appendChild(cell(i, q)); });
+        chosen.forEach(function (i) { var td = cell(i, q); td.setAttribute("data-label", i.short_title); row.appendChild(td); });
         body.appendChild(row);
       });
       table.appendChild(body);
     });
-    root.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = ids.indexOf(box.value) !== -1; });
   }
 
   function show(notes) { messages.textContent = notes.join(" "); messages.hidden = !notes.length; }
@@ -107,9 +111,13 @@
     render(choice.ids);
     show(choice.notes);
     var url = new URL(window.location.href);
-    url.searchParams.set("ids", choice.ids.join(","));
+    url.searchParams.delete("ids");
+    var rest = url.searchParams.toString();  // ids keep their commas unescaped: a readable address
+    var ids = choice.ids.map(encodeURIComponent).join(",");
+    url.search = (choice.ids.length ? "ids=" + ids : "") + (rest ? (choice.ids.length ? "&" : "") + rest : "");
     window.history[push ? "pushState" : "replaceState"](null, "", url.toString());
     root.current = choice.ids;
+    if (window.kbPrintMargins) window.kbPrintMargins();
   }
 
   function csvCell(value) {
@@ -151,7 +159,9 @@
     root.dataset.kbReady = "1";
     messages = root.querySelector(".kb-compare-message");
     var jsonUrl = new URL(root.dataset.kbJson, window.location.href);
-    root.dataset.base = new URL("..", jsonUrl).toString();
+    // Links in the table are relative (like the rest of the site's), so they work from any host
+    // and print as internal links.
+    root.dataset.base = root.dataset.kbJson.replace(/downloads\/kb\.json$/, "");
     fetch(jsonUrl).then(function (r) { return r.json(); }).then(function (json) {
       data = json;
       data.terms = {};
@@ -159,17 +169,31 @@
       byId = {};
       json.instruments.forEach(function (i) {
         i.provisionsById = {};
-        i.provisions.forEach(function (p) { i.provisionsById[p.id] = p; });
+        // Findings may cite a paragraph or item (款, 项) of a provision: index the parts too, each
+        // with its own anchor, falling back on its provision's citation where it has none.
+        var index = function (p, whole) {
+          if (!p.anchor) p.anchor = whole.anchor.split("#")[0] + "#" + p.id;
+          if (!p.citation) p.citation = whole.citation;
+          if (!p.text) p.text = {};
+          i.provisionsById[p.id] = p;
+          (p.parts || []).forEach(function (part) { index(part, p); });
+        };
+        i.provisions.forEach(function (p) { index(p, p); });
         byId[i.id] = i;
       });
       var form = root.querySelector(".kb-chooser");
       var fieldset = form.querySelector("fieldset");
       if (!fieldset.querySelector("input[name=ids]")) {
-        // Many instruments: the page does not carry the list; build it from the data.
+        // Many instruments: the page does not carry the list; build it from the data (a
+        // jurisdiction with sub-jurisdictions is federal law, a sub-jurisdiction state law).
+        var names = {}, parents = {};
+        json.jurisdictions.forEach(function (j) { names[j.code] = j.name.en; if (j.parent) parents[j.parent] = true; });
         json.jurisdictions.forEach(function (j) {
           var members = json.instruments.filter(function (i) { return i.jurisdiction === j.code; });
           if (!members.length) return;
-          var group = el("div", { className: "kb-chooser-group" }, [el("p", { className: "kb-chooser-title", text: j.name.en })]);
+          var label = j.parent ? names[j.parent] + ": state law — " + j.name.en.split(" (")[0]
+            : (parents[j.code] ? j.name.en + ": federal law" : j.name.en);
+          var group = el("div", { className: "kb-chooser-group" }, [el("p", { className: "kb-chooser-title", text: label })]);
           members.forEach(function (i) {
             group.appendChild(el("label", {}, [el("input", { type: "checkbox", name: "ids", value: i.id }), " " + i.short_title]));
           });
@@ -192,15 +216,26 @@
         }
         update(ids, true);
       });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      form.querySelector(".kb-compare-clear").addEventListener("click", function () { update([], true); });
+      var suggestions = root.querySelector(".kb-suggestions");
+      suggestions.hidden = false;
+      suggestions.addEventListener("click", function (event) {
+        var link = event.target.closest("a.kb-suggestion");
+        if (!link) return;
+        event.preventDefault();
+        update(link.dataset.ids.split(","), true);
+      });
       form.querySelector(".kb-download-csv").addEventListener("click", downloadCsv);
       form.querySelector(".kb-share").addEventListener("click", function () {
         if (navigator.clipboard) navigator.clipboard.writeText(window.location.href);
         show(["Link copied: " + window.location.href]);
       });
-      window.addEventListener("popstate", function () { update(readIds() || root.dataset.default.split(","), false); });
-      update(readIds() || root.dataset.default.split(","), false);
+      window.addEventListener("popstate", function () { update(readIds(), false); });
+      update(readIds(), false);
     }).catch(function () {
-      show(["The comparison data could not be loaded; the default comparison is shown."]);
+      show(["The comparison data could not be loaded, so the address cannot be read; " +
+            "the comparison shown is the default one (" + root.dataset.default.split(",").join(", ") + ")."]);
     });
   }
 

@@ -19,7 +19,38 @@
 
   function setUp() {
     loadRows(wire);
+    printMargins();
   }
+
+  // Printed sheets name the dataset edition and the page's permalink in their margin (CSS margin
+  // boxes; the edition is the one the footer shows), and the page number.
+  function printMargins() {
+    var style = document.getElementById("kb-print-margins");
+    if (!style) {
+      style = document.createElement("style");
+      style.id = "kb-print-margins";
+      document.head.appendChild(style);
+    }
+    var footer = document.querySelector(".md-copyright__highlight");
+    var edition = footer && /edition\s+(\S+)/i.exec(footer.textContent);
+    var url = window.location.href.split("#")[0];
+    var quote = function (text) { return '"' + text.replace(/[\\"]/g, "\\$&").replace(/[\n\r]/g, " ") + '"'; };
+    var left = document.title.split(" - ")[0] + (edition ? " · Privacy Law Compared, dataset edition " + edition[1] : "");
+    style.textContent = "@media print { @page { @bottom-left { content: " + quote(left + " · " + url) +
+      "; font-size: 7pt; font-family: sans-serif; } @bottom-right { content: \"p. \" counter(page) \" of \" counter(pages); font-size: 7pt; font-family: sans-serif; } } }";
+  }
+
+  window.kbPrintMargins = printMargins;  // the compare page calls it when its address changes
+
+  // Browsers that print closed <details> closed (no ::details-content): open them for the print.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 
   function wire() {
     document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {

@@ -8,11 +8,16 @@
   }
 
   function completePageCitations() {
+    // GB/T 7714 asks for the day the citer consulted an online text; where the record does not
+    // say when the text was accessed, the citation leaves [引用日期] for the reader's today.
+    document.querySelectorAll(".kb-citation").forEach(function (el) {
+      if (el.textContent.indexOf("[引用日期]") >= 0) el.textContent = el.textContent.replace("[引用日期]", "[" + today() + "]");
+    });
     document.querySelectorAll(".kb-page-citation").forEach(function (el) {
       if (el.dataset.done) return;
       var url = window.location.href.split("#")[0];
       el.textContent = el.textContent
-        .replace(el.dataset.path, url)
+        .replace(el.dataset.path, url + (el.dataset.anchor ? "#" + el.dataset.anchor : ""))
         .replace("[date]", today());
       el.dataset.done = "1";
     });

@@ -49,9 +49,13 @@ def document(kb: KnowledgeBase, edition: str, citer: Citer, views=None, claims=N
         # record's own citation parts, new in this edition, go under "citation_parts".
         data["citation_parts"] = data.pop("citation")
         data["citation"] = citer.cite(instrument)
-        for provision, entry in zip(instrument.provisions, data["provisions"], strict=True):
+        # Provisions and their parts (款, 项: findings may cite them): each with its anchor and citation.
+        pairs = list(zip(instrument.provisions, data["provisions"], strict=True))
+        while pairs:
+            provision, entry = pairs.pop()
             entry["anchor"] = f"instruments/{instrument.id}/#{provision.id}"
             entry["citation"] = {"bluebook": citer.cite(instrument, provision)["bluebook"]}
+            pairs.extend(zip(provision.parts, entry.get("parts") or [], strict=True))
         for question_id, entry in data["findings"].items():
             entry["gap"] = instrument.findings[question_id].is_gap
         instruments.append(data)

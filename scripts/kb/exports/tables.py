@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..citations import Citer
 from ..model import Instrument, KnowledgeBase
 
 INSTRUMENT_COLUMNS = [
@@ -17,6 +18,8 @@ INSTRUMENT_COLUMNS = [
 ]
 FINDING_COLUMNS = [
     "instrument_id", "dimension", "question", "answer", "cite", "quote_original", "quote_en", "note",
+    # added in the 2026-12-01 edition, after the first eight so that scripts reading those keep working
+    "title_en", "title_zh", "jurisdiction", "year", "question_text_en", "gap", "url", "citation",
 ]
 
 
@@ -52,16 +55,32 @@ def _quotes(instrument: Instrument, provisions) -> tuple[str, str]:
     return original, english
 
 
-def findings_csv(kb: KnowledgeBase) -> bytes:
+def finding_url(instrument: Instrument, finding) -> str:
+    """Where a finding can be read, relative to the site's root like every link of the site: the
+    first provision it cites, on the instrument's page, or its question's row there if it cites none."""
+    anchor = finding.cite[0].id if finding.cite else finding.question.anchor
+    return f"instruments/{instrument.id}/#{anchor}"
+
+
+def finding_rows(kb: KnowledgeBase, citer: Citer) -> list[dict]:
+    """One row per instrument and framework question, column name -> value (findings.csv and
+    findings.xlsx); in the instruments' order, then the framework's."""
     rows = []
     for i in kb.instruments:
         for f in i.findings.values():
             original, english = _quotes(i, f.cite)
-            rows.append([
+            rows.append(dict(zip(FINDING_COLUMNS, [
                 i.id, f.question.dimension_id, f.question.id, f.answer, " ".join(p.id for p in f.cite),
                 original, english, f.note.en if f.note else "",
-            ])
-    return _csv(FINDING_COLUMNS, rows)
+                i.title.en, i.title.zh or "", i.jurisdiction.code, i.year, f.question.text.en,
+                "yes" if f.is_gap else "no", finding_url(i, f),
+                citer.cite(i, f.cite[0] if f.cite else None)["bluebook"],
+            ], strict=True)))
+    return rows
+
+
+def findings_csv(kb: KnowledgeBase, citer: Citer) -> bytes:
+    return _csv(FINDING_COLUMNS, [list(row.values()) for row in finding_rows(kb, citer)])
 
 
 # The first six are the published contract; then the instruments in force that day but not counted

@@ -7,4 +7,4 @@ from . import Nav, Page
 
 def pages(site):
     yield Page(path="bodies/index.md", title="Bodies", heading="Oversight bodies", template="bodies_index.html.j2",
-               nav=Nav(70), shows=tuple(b.name.en for b in site.kb.bodies))
+               nav=Nav(70), hide=("navigation",), shows=tuple(b.name.en for b in site.kb.bodies))

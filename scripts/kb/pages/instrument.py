@@ -10,9 +10,10 @@ def pages(site):
     kb = site.kb
     for i in kb.instruments:
         shows = [i.title.en, *(t for t in (i.title.zh, i.title.pinyin) if t)]
-        shows += [" ".join(words.split()) for p in i.provisions for words in p.text.values()]
+        shows += [" ".join(words.split()) for p in i.provisions for block in p.blocks() for words in block.values()]
         yield Page(
             path=f"instruments/{i.id}.md", title=i.title.en, template="instrument.html.j2", context={"i": i},
+            hide=("navigation",),  # the left sidebar is empty here; the findings table takes its width
             anchors=tuple(p.id for p in i.provisions) + tuple(q.anchor for q in kb.questions),
             shows=tuple(shows), head=head_tags(i, site.options.site_url, site.options.site_name),
         )

@@ -7,4 +7,4 @@ from . import Nav, Page
 
 def pages(site):
     yield Page(path="instruments/index.md", title="Instruments", template="instruments_index.html.j2",
-               nav=Nav(20), matrix=True, shows=tuple(i.title.en for i in site.kb.instruments[:5]))
+               nav=Nav(20), hide=("navigation", "toc"), matrix=True, shows=tuple(i.title.en for i in site.kb.instruments[:5]))

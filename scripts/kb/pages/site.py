@@ -24,6 +24,7 @@ from ..claims import ClaimCheck
 from ..gaps import GapViews, caveats_on, counted_on, in_force_on, not_counted_because, years
 from ..model import Instrument, KnowledgeBase
 from . import Page, all_pages, page_url
+from .lang import zh_runs
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -84,6 +85,72 @@ def heading_slug(title: str) -> str:
     return slugify(str(escape(title)), "-")
 
 
+def label_on(instrument: Instrument, provision, day: str) -> str:
+    """How a provision is cited on ``day``: by the number the text in force gives it, with the
+    coded text's number beside it where an amendment renumbered it (anchors keep the old id)."""
+    now = instrument.label_on(provision, day)
+    if now.en == provision.label.en:
+        return provision.label.en
+    return f"{now.en} ({provision.label.en} of the {instrument.coded.name.en})"
+
+
+def when(iso: str) -> str:
+    """1 January 2026: how pages write a day in prose."""
+    from ..citations import date_oscola
+    return date_oscola(iso)
+
+
+def version_lines(instrument: Instrument, provision, day: str) -> list[str]:
+    """What each amendment after the coded wording did to the provision, for its heading on the
+    instrument page: "Art. 43 since 1 January 2026 (words not verified)"; an amendment the record
+    says nothing about for this provision is said to be unverified, never guessed."""
+    lines = []
+    for version in instrument.later_versions():
+        amendment, change = version.amendment, provision.version_of(version.amendment.date)
+        # the day the amended text applied, where the record gives it (else only the amendment's day)
+        if amendment.effective:
+            since = ("in force since " if version.effective <= day else "in force from ") + when(version.effective)
+        else:
+            since = f"amended on {when(amendment.date)}"
+        if change is None:
+            lines.append(f"its number and words in the {version.name.en} ({since}) are not verified")
+        elif change.wording.id == "repealed":
+            lines.append(f"repealed by the amendment of {when(amendment.date)}")
+        else:
+            new = instrument.label_on(provision, version.effective)
+            words = change.wording.label.en.lower()
+            if new.en != provision.label.en:
+                lines.append(f"{new.en}{' · ' + new.zh if new.zh else ''} in the {version.name.en}, {since} ({words})")
+            else:
+                lines.append(f"same number in the {version.name.en}, {since} ({words})")
+    return lines
+
+
+def citation_list(citer: Citer, instrument: Instrument, provision=None, prefix: str = "cite") -> Markup:
+    """The ready-made citations of an instrument or provision in every style, each with its copy
+    button. Built here rather than in a template macro: an instrument page has one list per
+    paragraph and item, and at a thousand instruments the macro calls were a fifth of the build."""
+    forms = citer.cite(instrument, provision)
+    rows = []
+    for style, name in STYLES.items():
+        chinese = style == "gbt7714" and instrument.language == "zh"
+        text = f' lang="zh-Hans">{escape(forms[style])}' if chinese else f">{zh_runs(forms[style])}"
+        rows.append(f'<dt>{escape(name)}</dt>\n<dd><span class="kb-citation" id="{escape(prefix)}-{style}"{text}</span> '
+                    f'<button type="button" class="kb-copy" data-copy="{escape(prefix)}-{style}" '
+                    f'aria-label="Copy the {escape(name)} citation">Copy</button></dd>')
+    return Markup('<dl class="kb-citations">\n' + "\n".join(rows) + "\n</dl>")
+
+
+def quoted_from(instrument: Instrument, provision):
+    """The source the original words were read in: the provision's own, else the record's first
+    text copy in the instrument's language, else its official text."""
+    whole = provision.whole
+    if whole.source:
+        return next(s for s in instrument.sources if s.url == whole.source)
+    copies = [s for s in instrument.sources if s.role == "text-copy" and s.lang == instrument.language]
+    return (copies or instrument.official_sources)[0]
+
+
 class Site:
     """The knowledge base with everything needed to render its pages, for one build."""
 
@@ -99,7 +166,9 @@ class Site:
             "kb": kb, "options": options, "answer_term": kb.answer, "cite": self.citer.cite,
             "cite_page": self.citer.page, "STYLES": STYLES, "romanize": romanize,
             "answer_rank": self.answer_rank, "edit_url": self.edit_url, "slug": heading_slug, "zip": zip,
-            "in_force_on": in_force_on, "counted_on": counted_on, "not_counted_because": not_counted_because, "caveats_on": caveats_on,
+            "label_on": label_on, "version_lines": lambda i, p: version_lines(i, p, self.citer.day), "quoted_from": quoted_from, "when": when,
+            "zh_runs": zh_runs, "cite_finding": self.citer.finding,
+            "citation_list": lambda i, p=None, prefix="cite": citation_list(self.citer, i, p, prefix), "in_force_on": in_force_on, "counted_on": counted_on, "not_counted_because": not_counted_because, "caveats_on": caveats_on,
         }
         # The year pages, the gap history, the home page and the jurisdiction pages ask for the same days.
         self.gaps = GapViews(kb, options.edition or kb.edition)
