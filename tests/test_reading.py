@@ -390,3 +390,22 @@ def test_no_axe_violations_on_content(browser, site_url, path, width):
     assert not violations, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])}) e.g. {v['nodes'][0]['html'][:160]}"
                                      for v in violations)
     context.close()
+
+
+@pytest.mark.browser
+def test_the_gap_tables_become_cards_on_a_phone(browser, site_url):
+    """China and the US side by side (home page): one card per question, each cell labelled with
+    its jurisdiction and perspective, no header row above the cards."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{site_url}/")
+    table = page.locator("table.kb-side-gaps").first
+    head = table.locator("thead").bounding_box()
+    assert head is None or head["height"] <= 1, "the header row shows above the cards"
+    row = table.locator("tbody tr:not(.kb-group)").first
+    assert row.bounding_box()["width"] <= PHONE["width"]
+    labels = row.locator("td[data-label]").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c, '::before').content.replace(/^\"|\"$/g, ''))")
+    top = [j for j in KB.jurisdictions.values() if not j.parent]
+    assert len(labels) == len(top) * len(SITE.gaps.perspectives) and all(any(j.name.en.split(" (")[0] in label for j in top) for label in labels)
+    context.close()
