@@ -14,6 +14,7 @@ def pages(site):
         yield Page(
             path=f"instruments/{i.id}.md", title=i.title.en, template="instrument.html.j2", context={"i": i},
             hide=("navigation",),  # the left sidebar is empty here; the findings table takes its width
-            anchors=tuple(p.id for p in i.provisions) + tuple(q.anchor for q in kb.questions),
+            anchors=tuple(p.id for p in i.provisions) + tuple(d.id for p in i.provisions for d in p.descendants())
+            + tuple(q.anchor for q in kb.questions),
             shows=tuple(shows), head=head_tags(i, site.options.site_url, site.options.site_name),
         )
