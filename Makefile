@@ -63,7 +63,7 @@ diff: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	@$(BIN)/kb validate --data "$(DATA)"
-	KB_DATA="$(abspath $(DATA))" $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	KB_DATA="$(abspath $(DATA))" $(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check scripts tests

@@ -172,6 +172,12 @@ def test_tables_scroll_inside_their_box_on_a_phone(browser, site_url, path):
     assert page_width <= 375, f"the page itself overflows: {page_width}px"
     wraps = page.locator(".kb-table-wrap")
     assert wraps.count() >= 1
-    scrolling = wraps.evaluate_all("ws => ws.filter(e => e.scrollWidth > e.clientWidth).length")
-    assert scrolling >= 1, "a wide table should scroll inside its container"
+    boxes = wraps.evaluate_all("""ws => ws.map(w => ({
+        wide: w.scrollWidth > w.clientWidth, overflow: getComputedStyle(w).overflowX,
+        years: !!w.querySelector('table.kb-years')}))""")
+    # every table wider than its box scrolls inside it (the page itself does not: checked above) ...
+    assert all(b["overflow"] in ("auto", "scroll") for b in boxes if b["wide"]), boxes
+    # ... and a table of questions by years never fits a phone, so where the page has one, it scrolls
+    if any(b["years"] for b in boxes):
+        assert any(b["wide"] for b in boxes if b["years"]), "a wide table should scroll inside its container"
     context.close()

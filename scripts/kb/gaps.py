@@ -131,16 +131,12 @@ class GapState:
     def asked(self) -> bool:
         return self.state != ""
 
-    @property
+    @cached_property
     def closed_by(self) -> list[str]:
         """``instrument-id#provision-id`` for every provision behind the state."""
-        out: list[str] = []
-        for ground in (*self.grounds, *(g for _, g in self.elsewhere)):
-            for provision in ground.cite:
-                entry = f"{ground.instrument.id}#{provision.id}"
-                if entry not in out:
-                    out.append(entry)
-        return out
+        return list(dict.fromkeys(f"{ground.instrument.id}#{provision.id}"
+                                  for ground in (*self.grounds, *(g for _, g in self.elsewhere))
+                                  for provision in ground.cite))
 
 
 class GapViews:
@@ -156,6 +152,8 @@ class GapViews:
         self._starts: dict[tuple[str, str], str] = {}
         self._caveats: dict[tuple[str, str], list[str]] = {}
         self._bound: dict[tuple[str, str], bool] = {}
+        self._ground: dict[tuple, Ground | None] = {}
+        self._splits: dict[tuple, tuple[list, list, list]] = {}
 
     def day(self, year: int) -> str:
         """The day a year's view is read on: its last day, or the edition's day in the edition's year."""
@@ -216,6 +214,12 @@ class GapViews:
         addressees first (one ground per instrument)."""
         grounds = []
         for instrument in instruments:
+            # the same for every day: remembered (the views ask it for every year and every state)
+            key = (instrument.id, perspective.id, question.id, instrument.jurisdiction is jurisdiction)
+            if key in self._ground:
+                if self._ground[key] is not None:
+                    grounds.append(self._ground[key])
+                continue
             best = None
             for binding in instrument.binds:
                 if binding.who.perspective != perspective.id:
@@ -230,6 +234,7 @@ class GapViews:
                 rank = (not ground.sectoral, protects == "fully")
                 if best is None or rank > best[0]:
                     best = (rank, ground)
+            self._ground[key] = best[1] if best is not None else None
             if best is not None:
                 grounds.append(best[1])
         return grounds
@@ -240,15 +245,28 @@ class GapViews:
             self._bound[key] = any(b.who.perspective == perspective.id for b in instrument.binds)
         return self._bound[key]
 
+    def _split(self, instruments: list[Instrument], day: str, question_id: str) -> tuple[list, list, list]:
+        """The instruments (a list from in_force()) counted for the question on ``day``, those not
+        counted, and the counted ones with caveats that day; the same for both perspectives and
+        for a state's own view and its nation's, so remembered."""
+        key = (id(instruments), day, question_id)  # in_force() keeps its lists, so their ids stay theirs
+        if key not in self._splits:
+            counted, not_counted = [], []
+            for instrument in instruments:
+                (counted if self._counted(instrument, day, question_id) else not_counted).append(instrument)
+            self._splits[key] = (counted, not_counted, [i for i in counted if self._caveats_on(i, day)])
+        return self._splits[key]
+
     def _state(self, jurisdiction, day, perspective, question, instruments, inside) -> GapState:
         if question.perspectives and perspective.id not in question.perspectives:
             return GapState(jurisdiction, perspective, day, question, "", ())
-        counted = [i for i in instruments if self._counted(i, day, question.id)]
+        counted, uncounted, with_caveats = self._split(instruments, day, question.id)
+        splits_inside = [(j, self._split(own, day, question.id)) for j, own in inside]
         grounds = self._grounds(jurisdiction, counted, perspective, question)
         general = [g for g in grounds if not g.sectoral]
         fully = [g for g in general if self.kb.answer(g.answer.answer).protects == "fully"]
-        elsewhere = tuple((j, g) for j, own in inside
-                          for g in self._grounds(j, [i for i in own if self._counted(i, day, question.id)], perspective, question))
+        elsewhere = tuple((j, g) for j, (own_counted, _, _) in splits_inside
+                          for g in self._grounds(j, own_counted, perspective, question))
         if fully:
             state, behind = "closed", fully
         elif general:
@@ -260,13 +278,12 @@ class GapViews:
         caveats: list[tuple[Instrument, str]] = []
         not_counted: list[Instrument] = []
         if state != "closed":  # an instrument not counted might have closed it
-            for instrument in [*instruments, *(i for _, own in inside for i in own)]:
-                if not self._counted(instrument, day, question.id) and self._binds(instrument, perspective):
+            for instrument in [*uncounted, *(i for _, (_, own_uncounted, _) in splits_inside for i in own_uncounted)]:
+                if self._binds(instrument, perspective):
                     not_counted.append(instrument)
                     caveats.append((instrument, "not counted: " + not_counted_because(instrument, question.id)))
         shown = {g.instrument.id for g in behind} | {g.instrument.id for _, g in (elsewhere if state == "sectoral" else ())}
-        counted_inside = [i for _, own in inside for i in own if self._counted(i, day, question.id)]
-        for instrument in [*counted, *counted_inside]:
+        for instrument in [*with_caveats, *(i for _, (_, _, own_with_caveats) in splits_inside for i in own_with_caveats)]:
             if instrument.id in shown or (state != "closed" and self._binds(instrument, perspective)):
                 caveats += [(instrument, why) for why in self._caveats_on(instrument, day)]
         return GapState(jurisdiction, perspective, day, question, state, tuple(behind),

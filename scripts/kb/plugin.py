@@ -23,11 +23,13 @@ Registered as ``kb`` through the ``mkdocs.plugins`` entry point (pyproject.toml)
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
 import re
 import subprocess
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -101,9 +103,47 @@ class _WrittenByThePlugin(File):
         return True
 
 
+class _GeneratedPage(File):
+    """A generated page. In a dirty build (`make serve`) MkDocs builds only the pages that say
+    they are modified: this one is, unless its inputs are those of the last build (see
+    KnowledgeBasePlugin.page_keys) and its HTML is still in the site."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not (self.unchanged and os.path.isfile(self.abs_dest_path))
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation and links stale. Here it does not:
+    the navigation lists the sections only (the same whatever the data), and this plugin decides
+    which pages a dirty build renders (every page whose inputs changed, and every page made from
+    the whole knowledge base). The warning would otherwise stop `make serve` in strict mode."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+TEMPLATE_FOLDERS = (Path(__file__).parent / "pages" / "templates", Path(__file__).parent / "citations" / "templates")
+
+
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def __init__(self):
         self.command = "build"
+        self.dirty = False  # `mkdocs serve --dirty` (make serve): rebuild only what an edit changed
+        self.last_keys: dict[str, bytes] = {}  # page -> its inputs' digest, as of the last build that finished
+        self.keys: dict[str, bytes] = {}
+        self.last_outputs: set[str] = set()  # what the last build wrote (pages and files), by site path
+        self.background: threading.Thread | None = None
+        self.cancel = threading.Event()
         self.checked: KnowledgeBase | None = None  # handed over by `kb build`, which has checked it
         self.worker = None  # the executor that renders our pages and files (kb.rendering)
         self.env = environment()
@@ -114,6 +154,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     # --- once per command ------------------------------------------------------------------
     def on_startup(self, *, command, dirty):
         self.command = command
+        self.dirty = dirty
+        if dirty and not any(isinstance(f, _DirtyBuildNotice) for f in logging.getLogger("mkdocs.commands.build").filters):
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyBuildNotice())
         rendering.inherited = self.checked  # the worker, forked now, starts with it
         try:
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
@@ -124,6 +167,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.worker = rendering.InlineExecutor()
 
     def on_shutdown(self):
+        self._finish_background()
         if self.worker is not None:
             self.worker.shutdown(wait=True, cancel_futures=True)
             self.worker = None
@@ -133,6 +177,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     # --- once per build ----------------------------------------------------------------------
     def on_config(self, config):
+        self._finish_background()  # the last build's downloads and search index (make serve)
         started = time.perf_counter()
         self.timings = {"page_wait_s": 0.0, "page_events_s": 0.0, "search_s": 0.0}
         if self.worker is None:  # a build without on_startup (MkDocs' API used directly)
@@ -173,11 +218,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(f"the rendering worker could not start: {type(err).__name__}: {err}") from err
         if self.compare_reads and (read is None or read != self.read):
             raise PluginError("kb: the data folder changed while it was being read; the next build reads it again")
+        self.timings["worker_start_wait_s"] = time.perf_counter() - started
+        self.keys = self.page_keys(config)
+        self.timings["keys_s"] = time.perf_counter() - started
         for page in self.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.nav else InclusionLevel.NOT_IN_NAV
             if page.generated:
-                files.append(File.generated(config, page.path, content="", inclusion=inclusion))
-                self.rendered[page.path] = self.worker.submit(rendering.page, page.path)
+                file = _GeneratedPage.generated(config, page.path, content="", inclusion=inclusion)
+                key = self.keys.get(page.path)
+                file.unchanged = self.dirty and key is not None and self.last_keys.get(page.path) == key
+                files.append(file)
+                if file.is_modified():
+                    self.rendered[page.path] = self.worker.submit(rendering.page, page.path)
                 if page.matrix:
                     files.append(_WrittenByThePlugin.generated(config, page.rows_path, content=b""))
             elif page.source:  # e.g. CONTRIBUTING.md at the top of the repository is /contributing/
@@ -188,11 +240,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 if existing is None:
                     raise PluginError(f"the page registry lists {page.path}, which is not in {config.docs_dir}")
                 existing.inclusion = inclusion
+                if self.dirty:  # its <!-- kb: --> parts come from the data, whatever its own file's date
+                    existing.is_modified = lambda: True
+        self.timings["pages_rendered"] = len(self.rendered)
         # The downloads: the worker writes them into the site once it has rendered the pages.
         for path in exports.files(self.site, self.data_dir(config)):
             files.append(_WrittenByThePlugin.generated(config, path, content=b""))
-        self.downloads = self.worker.submit(rendering.files, str(self.data_dir(config)), config.site_dir)
-        self.pending = [*self.rendered.values(), self.downloads]
+        if self.dirty:  # `make serve`: written after the pages, in the background (on_post_build)
+            self.downloads = None
+            self.pending = list(self.rendered.values())
+        else:
+            self.downloads = self.worker.submit(rendering.files, str(self.data_dir(config)), config.site_dir)
+            self.pending = [*self.rendered.values(), self.downloads]
         # Moved pages keep answering at their old address (see redirects.yaml).
         for old, new in redirects().items():
             if files.get_file_from_path(old + "index.html") or files.get_file_from_path(old.rstrip("/") + ".md"):
@@ -205,24 +264,94 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         env.bytecode_cache = self.theme_templates
         return env
 
+    def page_keys(self, config) -> dict[str, bytes]:
+        """For each generated page that names the records it is made from (Page.depends), a
+        digest of everything it is rendered from: those records' files, every file of the data
+        folder that is not an instrument, the generator's templates, the theme's overrides,
+        mkdocs.yml and the plugin's options. Two builds with the same key make the same page
+        (tests/test_serve_rebuild.py checks a dirty rebuild against a full build)."""
+        data = self.data_dir(config)
+        instruments = {p.stem: p for p in (data / "instruments").glob("*.yaml")}
+        shared = sorted(p for p in data.rglob("*") if p.is_file() and p.parent != data / "instruments")
+        # the generator's templates, and the theme's overrides and mkdocs.yml (they wrap every page)
+        overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+        shared += sorted(p for folder in [*TEMPLATE_FOLDERS, *overrides] for p in folder.rglob("*") if p.is_file())
+        shared.append(Path(config.config_file_path))
+        everyone = _digest(repr(self.site.options).encode(), *(str(p).encode() + p.read_bytes() for p in shared))
+        records: dict[str, bytes] = {}
+        keys = {}
+        for page in self.pages.values():
+            if not page.generated or page.depends is None:
+                continue
+            for record in page.depends:
+                if record not in records:
+                    records[record] = instruments[record].read_bytes() if record in instruments else b""
+            keys[page.path] = _digest(everyone, *(records[r] for r in page.depends))
+        return keys
+
     def on_post_build(self, *, config):
         started = time.perf_counter()
-        try:
-            self.downloads.result()  # raises whatever stopped the worker
-        except Exception as err:
-            raise PluginError(f"writing the site's files failed: {type(err).__name__}: {err}") from err
         for path, content in self.rows.items():
             target = Path(config.site_dir) / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+        outputs = self._outputs(config)
+        if self.dirty:  # a dirty build leaves the site as it was: take away what is no longer in it
+            site = Path(config.site_dir)
+            for gone in self.last_outputs - outputs:
+                path = site / gone
+                path.unlink(missing_ok=True)
+                while path.parent != site and path.parent.is_dir() and not any(path.parent.iterdir()):
+                    path = path.parent
+                    path.rmdir()
+        self.last_outputs = outputs
+        if self.dirty:
+            # `make serve`: the pages are written, so the browser may reload now; the downloads
+            # and the search index follow in the background (the next build waits for them).
+            self.last_keys = self.keys
+            self.cancel = threading.Event()
+            plan = exports.files(self.site, self.data_dir(config))
+            self.background = threading.Thread(target=self._downloads_and_search, args=(plan, Path(config.site_dir)),
+                                               name="kb-downloads-and-search", daemon=True)
+            self.background.start()
+            return
+        try:
+            self.downloads.result()  # raises whatever stopped the worker
+        except Exception as err:
+            raise PluginError(f"writing the site's files failed: {type(err).__name__}: {err}") from err
         self.timings["page_wait_s"] += time.perf_counter() - started
         started = time.perf_counter()
         search_index(Path(config.site_dir))
         self.timings["search_s"] = time.perf_counter() - started
 
+    def _outputs(self, config) -> set[str]:
+        """The site paths of every page and file this build made (not Pagefind's bundle)."""
+        out = {File.generated(config, path, content="").dest_uri for path in self.pages}
+        out |= {entry.rows_path for entry in self.pages.values() if entry.matrix}
+        out |= set(exports.files(self.site, self.data_dir(config)))
+        return out
+
+    def _downloads_and_search(self, plan: dict, site_dir: Path) -> None:
+        """The downloads and the search index of a `make serve` build, after its pages. A new
+        edit stops this between two files (the next build writes them all again)."""
+        try:
+            exports.write(plan, site_dir, cancelled=self.cancel)
+            if not self.cancel.is_set():
+                search_index(site_dir, cancelled=self.cancel)
+        except Exception as err:  # noqa: BLE001 (the pages are served: say what failed; the next edit tries again)
+            log.warning("kb: writing the downloads or the search index failed: %s: %s", type(err).__name__, err)
+
+    def _finish_background(self, cancel: bool = True) -> None:
+        if self.background is not None:
+            if cancel:
+                self.cancel.set()
+            self.background.join()
+            self.background = None
+
     def on_build_error(self, *, error):
         for future in self.pending:  # nothing more for a build that has failed
             future.cancel()
+        self.last_keys = {}  # what the site holds is not known: the next build renders every page
 
     # --- once per page -------------------------------------------------------------------------
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -299,16 +428,28 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def search_index(site_dir: Path) -> None:
+def search_index(site_dir: Path, cancelled: threading.Event | None = None) -> None:
     """Index the built site with Pagefind: it writes its bundle (index chunks, page fragments, the
     search script and its WebAssembly) to ``site_dir/pagefind/``, which the header's search box
     loads from the site itself. Only pages with ``data-pagefind-body`` (the theme's article,
     docs/overrides/main.html) are indexed, without anything under ``data-pagefind-ignore``."""
-    result = subprocess.run([pagefind_executable(), "--site", str(site_dir), *PAGEFIND_ARGS],
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        raise PluginError(f"kb: Pagefind could not index the site:\n{result.stdout}{result.stderr}")
-    for line in (result.stdout + result.stderr).splitlines():
+    process = subprocess.Popen([pagefind_executable(), "--site", str(site_dir), *PAGEFIND_ARGS],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            output, _ = process.communicate(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if (cancelled is not None and cancelled.is_set()) or time.monotonic() > deadline:
+                process.kill()
+                process.communicate()
+                if cancelled is not None and cancelled.is_set():
+                    return  # a newer build indexes the site again
+                raise PluginError("kb: Pagefind did not finish indexing the site in 10 minutes") from None
+    if process.returncode != 0:
+        raise PluginError(f"kb: Pagefind could not index the site:\n{output}")
+    for line in output.splitlines():
         if line.startswith(("Error", "Warning", "WARN", "ERROR")):
             log.warning("kb: Pagefind: %s", line)
 

@@ -104,10 +104,13 @@ def _json_file(document) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write(plan: dict[str, Callable[[], bytes]], into: Path) -> None:
-    """Make every file of ``plan`` and write it under ``into``."""
+def write(plan: dict[str, Callable[[], bytes]], into: Path, cancelled=None) -> None:
+    """Make every file of ``plan`` and write it under ``into`` (until ``cancelled``, a
+    threading.Event, is set: checked between files)."""
     made: set[Path] = set()
     for path, make in plan.items():
+        if cancelled is not None and cancelled.is_set():
+            return
         target = into / path
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from copy import copy
 
 from ..citations import Citer
 from ..model import KnowledgeBase
@@ -138,9 +139,14 @@ def workbook(kb: KnowledgeBase, citer: Citer, edition: str):
             cell.font = bold
             cell.fill = head_fill
             cell.alignment = wrap
+        wrapped = None  # the style of a wrapped cell, made once and copied (setting it per cell is slow)
         for line in sheet.iter_rows(min_row=2):
             for cell in line:
-                cell.alignment = wrap
+                if wrapped is None:
+                    cell.alignment = wrap
+                    wrapped = copy(cell._style)
+                else:
+                    cell._style = copy(wrapped)
                 if cell.data_type == "f":  # text beginning with "=" is a note, not a formula
                     cell.data_type = "s"
         for n, column in enumerate(FINDING_COLUMNS, start=1):

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..model import KnowledgeBase, reserved_anchors
@@ -25,7 +27,7 @@ from . import rules
 from .build import build
 from .problems import DataError, Problem
 from .schema import SchemaSet, Terms
-from .yamlsafe import Document, parse_file
+from .yamlsafe import MAX_FILE_BYTES, Document, parse_bytes, parse_file
 
 SHARED_FILES = {"vocabularies.yaml": "vocabularies", "jurisdictions.yaml": "jurisdictions",
                 "framework.yaml": "framework", "editions.yaml": "editions"}
@@ -70,7 +72,20 @@ class _Pass:
         return True
 
     def read(self, path: Path, kind: str) -> Document | None:
-        doc, problems = parse_file(path, display_path(path))
+        display = display_path(path)
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+        except OSError:
+            raw = None
+        if raw is None:  # too large or unreadable: parse_file says which
+            doc, problems = parse_file(path, display)
+        else:
+            key = (display, hashlib.blake2b(raw, digest_size=16).digest())
+            if key not in _MEMO.parsed:
+                _MEMO.parsed[key] = parse_bytes(raw, display)
+            doc, problems = _MEMO.keep("parsed", key)
+            if doc is not None:
+                doc.digest = key[1]
         self.problems.extend(problems)
         if doc is not None:
             doc.kind = kind
@@ -90,6 +105,38 @@ class _Pass:
                 self.problems.append(Problem(display_path(path), 1, "KB038",
                                              f"{path.name} is not read: only <id>.yaml files are records"))
         return found
+
+
+class _Memo:
+    """What this process found in each file the last time it read the folder, by the file's
+    bytes: `mkdocs serve` reads the whole folder again after every edit (in two processes), and
+    usually one file has changed. Parsing a file and the checks of one file depend only on its
+    bytes and on the context (the vocabularies, the framework, the ids of every record, today),
+    so those are reused; the checks across files always run. Each read keeps only what it used."""
+
+    def __init__(self):
+        self.parsed: dict = {}  # (path, digest) -> (Document | None, problems)
+        self.schema: dict = {}  # (path, digest, kind, vocabularies' digests) -> problems
+        self.rules: dict = {}  # (path, digest, kind, context key) -> problems
+        self.used: dict[str, dict] = {"parsed": {}, "schema": {}, "rules": {}}
+
+    def keep(self, table: str, key):
+        value = self.used[table][key] = getattr(self, table)[key]
+        return value
+
+    def checked(self, table: str, key, check):
+        if key not in getattr(self, table):
+            getattr(self, table)[key] = check()
+        return self.keep(table, key)
+
+    def start(self):
+        self.used = {"parsed": {}, "schema": {}, "rules": {}}
+
+    def finish(self):
+        self.parsed, self.schema, self.rules = (self.used[t] for t in ("parsed", "schema", "rules"))
+
+
+_MEMO = _Memo()
 
 
 def _terms(vocabularies: Document | None, jurisdictions: Document | None) -> Terms:
@@ -141,15 +188,17 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
     jurisdictions = {j["code"]: j for j in (run.shared["jurisdictions"].data.get("jurisdictions") or [])
                      if isinstance(j, dict) and isinstance(j.get("code"), str)} if "jurisdictions" in run.shared else {}
     schemas = SchemaSet(terms)
+    terms_key = tuple(run.shared[k].digest if k in run.shared else None for k in ("vocabularies", "jurisdictions"))
     for kind, doc in run.shared.items():
-        run.problems += schemas.check(doc, kind)
+        run.problems += _MEMO.checked("schema", (doc.path, doc.digest, kind, terms_key), partial(schemas.check, doc, kind))
 
     for kind, folder in folders.items():
         for path in run.record_files(folder):
             doc = run.read(path, kind)
             if doc is not None:
                 run.records[kind].append(doc)
-                run.problems += schemas.check(doc, kind)
+                run.problems += _MEMO.checked("schema", (doc.path, doc.digest, kind, terms_key),
+                                              partial(schemas.check, doc, kind))
 
     context = rules.Context(
         today=today,
@@ -160,10 +209,14 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
         instrument_ids={d.data.get("id") for d in run.records["instrument"]},
         reserved_anchors=reserved_anchors([d.get("id") for d in dimensions], question_ids),
     )
-    for kind, doc in run.shared.items():
-        run.problems += rules.run(kind, [doc], context)
-    for kind, docs in run.records.items():
-        run.problems += rules.run(kind, docs, context)
+    context_key = (today, *(run.shared[k].digest if k in run.shared else None for k in sorted(SHARED_FILES)),
+                   frozenset(context.body_ids), frozenset(context.instrument_ids))
+    groups = [(kind, [doc]) for kind, doc in run.shared.items()] + list(run.records.items())
+    for kind, docs in groups:
+        for doc in docs:
+            run.problems += _MEMO.checked("rules", (doc.path, doc.digest, kind, context_key),
+                                          partial(rules.run_each, kind, doc, context))
+        run.problems += rules.run_across(kind, docs, context)
 
     # A placeholder explains its line better than the errors it causes there: keep only it.
     for doc in run.records["instrument"] + run.records["body"]:
@@ -187,16 +240,23 @@ def _collector_paused():
             gc.enable()
 
 
+def _read_and_check_remembering(data_dir: Path, today: dt.date) -> _Pass:
+    _MEMO.start()
+    run = _read_and_check(data_dir, today)
+    _MEMO.finish()
+    return run
+
+
 def check(data_dir: Path, today: dt.date | None = None) -> list[Problem]:
     """Every problem in the data folder, sorted by file and line."""
     with _collector_paused():
-        return sorted(set(_read_and_check(Path(data_dir).resolve(), today or dt.date.today()).problems))
+        return sorted(set(_read_and_check_remembering(Path(data_dir).resolve(), today or dt.date.today()).problems))
 
 
 def load(data_dir: Path, today: dt.date | None = None) -> KnowledgeBase:
     """The checked knowledge base; DataError (with every problem) if the folder has any."""
     with _collector_paused():
-        run = _read_and_check(Path(data_dir).resolve(), today or dt.date.today())
+        run = _read_and_check_remembering(Path(data_dir).resolve(), today or dt.date.today())
         if run.problems:
             raise DataError(sorted(set(run.problems)))
         return build(run.shared, run.records)

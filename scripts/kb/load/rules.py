@@ -832,13 +832,31 @@ class _IdWords:
     a run), and at that start it is the longest id that is followed by neither [\\w/-] nor ".\\w"
     (the regex tries the ids longest first)."""
 
-    __slots__ = ("words", "runs")
+    __slots__ = ("words", "runs", "plain_runs", "split_runs")
 
     def __init__(self, words: frozenset[str]):
         self.words = words
-        self.runs = re.compile(r"(?<![\w#/.@:-])[" + "".join(map(re.escape, sorted(set("".join(words))))) + "]+")
+        chars = "".join(map(re.escape, sorted(set("".join(words)))))
+        self.runs = re.compile(r"(?<![\w#/.@:-])[" + chars + "]+")
+        self.plain_runs = re.compile("[" + chars + "]+")  # (a superset of the runs' words: fast to scan)
+        # the runs with a ".", "#", "@" or ":" inside, the only ones where a match can end early
+        stops = "".join(re.escape(c) for c in ".#@:" if c in set("".join(words))) or "."
+        self.split_runs = re.compile(r"(?<![\w#/.@:-])[" + chars + "]*[" + stops + "][" + chars + "]*")
+
+    def _may_occur(self, text: str) -> bool:
+        """False when no id can be in the text (most texts): decided with two scans in C, so the
+        exact search below runs only on texts with a candidate."""
+        if not self.words.isdisjoint(self.plain_runs.findall(text)):
+            return True
+        for run in self.split_runs.findall(text):
+            for stop in range(len(run) - 1, 0, -1):
+                if run[stop] in ".#@:" and run[:stop] in self.words:
+                    return True
+        return False
 
     def finditer(self, text: str):
+        if not self._may_occur(text):
+            return
         for run in self.runs.finditer(text):
             word, start = run.group(), run.start()
             stop = len(word)
@@ -899,8 +917,8 @@ def _ids_pattern(ids) -> re.Pattern | _IdWords | None:
 # Words a marker cannot match without (any one of them): a text without them is not scanned with
 # it, which is most texts (the ".md" pattern alone scans a run of text from every position, slow
 # on Chinese, which has no spaces). A marker missing here is always scanned. For the markers that
-# ignore case the words are looked for in the lowercased text only when it is ASCII (re's
-# IGNORECASE also matches, say, "ſ" for "s"); other texts are scanned.
+# ignore case the words are looked for in the lowercased text, with the four characters that
+# IGNORECASE also takes for ASCII letters ("ſ" for "s", say) folded first (_FOLD_TO_ASCII).
 _MARKER_NEEDS: dict[str, tuple[str, ...]] = {
     r"\bdossier\b": ("dossier",),
     r"legal-facts": ("legal-facts",),
@@ -920,16 +938,17 @@ _MARKER_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The only characters outside ASCII that re's IGNORECASE takes for an ASCII letter (İ ı ſ K): with
+# them folded, a lowercased text holds a marker's words whenever the marker can match it.
+_FOLD_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _IGNORECASE = int(re.IGNORECASE)  # (an int: the flag's own & is slow)
 
 
-def _may_match(pattern: re.Pattern, text: str, lower: str | None) -> bool:
+def _may_match(pattern: re.Pattern, text: str, lower: str) -> bool:
     needs = _MARKER_NEEDS.get(pattern.pattern)
     if needs is None:
         return True
     if pattern.flags & _IGNORECASE:
-        if lower is None:
-            return True
         text = lower
     return any(word in text for word in needs)
 
@@ -942,7 +961,9 @@ def internal_references(text: str, question_ids=(), record_ids=()) -> list[tuple
     instruments by name. The tests scan the built pages and downloads with this function too.
     """
     text = _URL.sub(" ", text)
-    lower = text.lower() if text.isascii() else None
+    lower = text.lower()
+    if not text.isascii() and any(c in text for c in "\u0130\u0131\u017f\u212a"):
+        lower = text.translate(_FOLD_TO_ASCII).lower()
     found = [(m.group(0), what) for pattern, what in INTERNAL_MARKERS if _may_match(pattern, text, lower)
              for m in pattern.finditer(text)]
     for ids, what in ((question_ids, "a question id"), (record_ids, "a record id")):
@@ -950,6 +971,16 @@ def internal_references(text: str, question_ids=(), record_ids=()) -> list[tuple
         if pattern:
             found += [(m.group(0), what) for m in pattern.finditer(text)]
     return found
+
+
+_RECORD_IDS: list = [None, frozenset()]  # the context last asked about, and its record ids
+
+
+def _record_ids(context: Context) -> frozenset[str]:
+    """Every body and instrument id, made once per context (not once per record checked)."""
+    if _RECORD_IDS[0] is not context:
+        _RECORD_IDS[:] = [context, frozenset(i for i in context.body_ids | context.instrument_ids if isinstance(i, str) and i)]
+    return _RECORD_IDS[1]
 
 
 _ADVICE = {
@@ -969,11 +1000,16 @@ _ADVICE = {
       "note: {en: \"Date from the project dossier (legal-facts.md A12); see consent.form\"}",
       applies_to=("instrument", "body"))
 def no_internal_references(doc: Document, context: Context) -> Iterator[Problem]:
-    record_ids = context.body_ids | context.instrument_ids
+    record_ids = _record_ids(context)
+    published = [(path, value) for path, value in doc.texts
+                 if path[:2] != ("review", "notes") and not any(p in _NOT_PROSE for p in path if isinstance(p, str))]
+    # One scan of all the record's published text first (no pattern matches across a line
+    # break, so this finds something exactly when some text has something): most records have
+    # nothing, and then the texts are not scanned one by one.
+    if not internal_references("\n".join(value for _, value in published), context.question_ids, record_ids):
+        return
     memo: dict[str, list] = {}
-    for path, value in doc.texts:
-        if path[:2] == ("review", "notes") or any(p in _NOT_PROSE for p in path if isinstance(p, str)):
-            continue
+    for path, value in published:
         if value not in memo:
             memo[value] = internal_references(value, context.question_ids, record_ids)
         found = memo[value]
@@ -1130,13 +1166,16 @@ def _get(data, path):
 
 def run(kind: str, docs: list[Document], context: Context) -> list[Problem]:
     """Every registered check for files of ``kind``."""
-    problems: list[Problem] = []
-    for entry in RULES.values():
-        if kind not in entry.applies_to or entry.check is None:
-            continue
-        if entry.across_files:
-            problems += entry.check(docs, context)
-        else:
-            for doc in docs:
-                problems += entry.check(doc, context)
-    return problems
+    return [p for doc in docs for p in run_each(kind, doc, context)] + run_across(kind, docs, context)
+
+
+def run_each(kind: str, doc: Document, context: Context) -> list[Problem]:
+    """The checks of one file of ``kind`` (what they find depends on that file and the context only)."""
+    return [p for entry in RULES.values() if kind in entry.applies_to and entry.check is not None
+            and not entry.across_files for p in entry.check(doc, context)]
+
+
+def run_across(kind: str, docs: list[Document], context: Context) -> list[Problem]:
+    """The checks that compare the files of ``kind`` with each other."""
+    return [p for entry in RULES.values() if kind in entry.applies_to and entry.check is not None
+            and entry.across_files for p in entry.check(docs, context)]

@@ -161,6 +161,7 @@ class Document:
     lines: dict = field(default_factory=dict)
     texts: list = field(default_factory=list)
     kind: str = ""  # what the file holds: instrument, body, framework, ... (set by kb.load)
+    digest: bytes = b""  # of the file's bytes (set by kb.load, which remembers checks by it)
 
     def line_of(self, path: Path_) -> int:
         """Line of the value at ``path``, or of its nearest ancestor that exists."""

@@ -53,6 +53,11 @@ class Page:
     matrix: bool = False  # a big table keeps the rows past the page's budget in rows.json beside it
     head: str = ""  # extra tags for <head> (reference-manager metadata)
     source: str | None = None  # hand-written pages: where the text comes from, if not docs/<path>
+    # The instruments whose records a page is made from, besides what every page may read (the
+    # vocabularies, framework, jurisdictions, editions, claims, bodies and the templates); None:
+    # made from the whole knowledge base. `make serve` renders a page again only when one of
+    # these records (or the rest) changed; a page that reads another record must name it here.
+    depends: tuple[str, ...] | None = None
 
     @property
     def h1(self) -> str:

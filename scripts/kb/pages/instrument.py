@@ -17,4 +17,6 @@ def pages(site):
             anchors=tuple(p.id for p in i.provisions) + tuple(d.id for p in i.provisions for d in p.descendants())
             + tuple(q.anchor for q in kb.questions),
             shows=tuple(shows), head=head_tags(i, site.options.site_url, site.options.site_name),
+            # the page names the instruments it relates to, and those that relate to it
+            depends=(i.id, *sorted({r.target.id for r in i.relations} | {r.subject.id for r in i.inverse_relations})),
         )

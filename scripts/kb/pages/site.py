@@ -151,6 +151,19 @@ def quoted_from(instrument: Instrument, provision):
     return (copies or instrument.official_sources)[0]
 
 
+def gap_row_key(state, limit: int) -> tuple:
+    """What a row of a year's gap table shows (gaps_year.html.j2), as a key for Site.remembered:
+    the state and, for the grounds it lists, the instrument, addressee, answer and the provisions
+    under the numbers they had that day."""
+    def ground(g):
+        return (g.instrument.id, g.addressee.id, g.national_only.code if g.national_only else None, g.answer.answer,
+                tuple((p.id, label_on(g.instrument, p, state.day)) for p in g.cite))
+
+    return ("gap-row", state.jurisdiction.code, state.perspective.id, state.question.id, state.state, bool(state.caveats),
+            tuple(ground(g) for g in state.grounds[:limit]), len(state.grounds),
+            tuple((j.code, ground(g)) for j, g in state.elsewhere[:limit]), len(state.elsewhere))
+
+
 class Site:
     """The knowledge base with everything needed to render its pages, for one build."""
 
@@ -177,6 +190,16 @@ class Site:
                             top_jurisdictions=[j for j in kb.jurisdictions.values() if not j.parent],
                             inner_jurisdictions=[j for j in kb.jurisdictions.values() if j.parent])
         self._rank = {term: n for n, term in enumerate(reversed(kb.vocabularies["answer"].terms))}
+        self._remembered: dict[tuple, Markup] = {}
+        self.globals.update(remembered=self.remembered, gap_row_key=gap_row_key)
+
+    def remembered(self, *key, caller) -> Markup:
+        """``{% call remembered(key...) %}...{% endcall %}``: the block's HTML, rendered once per
+        build for each key. The key must hold everything the block shows (the seventeen year
+        pages repeat most of their rows from one year to the next)."""
+        if key not in self._remembered:
+            self._remembered[key] = Markup(caller())
+        return self._remembered[key]
 
     def pages(self) -> list[Page]:
         return all_pages(self)
