@@ -219,7 +219,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.compare_reads and (read is None or read != self.read):
             raise PluginError("kb: the data folder changed while it was being read; the next build reads it again")
         self.timings["worker_start_wait_s"] = time.perf_counter() - started
-        self.keys = self.page_keys(config)
+        self.keys = self.page_keys(config) if self.dirty else {}  # only a dirty build compares them
         self.timings["keys_s"] = time.perf_counter() - started
         for page in self.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.nav else InclusionLevel.NOT_IN_NAV
