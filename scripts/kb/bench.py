@@ -220,15 +220,22 @@ def serve_rebuild(runs: int, source: Path = DATA) -> float:
             server.wait(timeout=30)
 
 
-def first_view(runs: int) -> float | None:
-    """Seconds until a reader sees the consent comparison (load event) in headless Chromium."""
+def _chromium_and_playwright():
+    """Debian's Chromium and Playwright's sync API, or None where either is missing."""
     chromium = shutil.which("chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
-    if not chromium:
+    return (chromium, sync_playwright) if chromium else None
+
+
+def first_view(runs: int) -> float | None:
+    """Seconds until a reader sees the consent comparison (load event) in headless Chromium."""
+    found = _chromium_and_playwright()
+    if found is None:
         return None
+    chromium, sync_playwright = found
     import functools
     import http.server
     import threading
@@ -293,13 +300,10 @@ def search_latency(site: Path, runs: int) -> dict | None:
     loading when the first key is pressed). Bytes are counted as the files' sizes on disk (the
     local server does not compress; Pagefind's index chunks and fragments are gzip files already).
     Medians over ``runs`` rounds of SEARCHES, and the largest figures seen."""
-    chromium = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    found = _chromium_and_playwright()
+    if found is None:
         return None
-    if not chromium:
-        return None
+    chromium, sync_playwright = found
     from urllib.parse import unquote, urlsplit
 
     server, url = _serve_site(site)

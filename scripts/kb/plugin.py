@@ -218,9 +218,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(f"the rendering worker could not start: {type(err).__name__}: {err}") from err
         if self.compare_reads and (read is None or read != self.read):
             raise PluginError("kb: the data folder changed while it was being read; the next build reads it again")
-        self.timings["worker_start_wait_s"] = time.perf_counter() - started
         self.keys = self.page_keys(config) if self.dirty else {}  # only a dirty build compares them
-        self.timings["keys_s"] = time.perf_counter() - started
         for page in self.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.nav else InclusionLevel.NOT_IN_NAV
             if page.generated:
@@ -244,7 +242,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     existing.is_modified = lambda: True
         self.timings["pages_rendered"] = len(self.rendered)
         # The downloads: the worker writes them into the site once it has rendered the pages.
-        for path in exports.files(self.site, self.data_dir(config)):
+        self.plan = exports.files(self.site, self.data_dir(config))  # (how each is made: used by a dirty build)
+        for path in self.plan:
             files.append(_WrittenByThePlugin.generated(config, path, content=b""))
         if self.dirty:  # `make serve`: written after the pages, in the background (on_post_build)
             self.downloads = None
@@ -310,8 +309,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             # and the search index follow in the background (the next build waits for them).
             self.last_keys = self.keys
             self.cancel = threading.Event()
-            plan = exports.files(self.site, self.data_dir(config))
-            self.background = threading.Thread(target=self._downloads_and_search, args=(plan, Path(config.site_dir)),
+            self.background = threading.Thread(target=self._downloads_and_search, args=(self.plan, Path(config.site_dir)),
                                                name="kb-downloads-and-search", daemon=True)
             self.background.start()
             return
@@ -328,7 +326,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """The site paths of every page and file this build made (not Pagefind's bundle)."""
         out = {File.generated(config, path, content="").dest_uri for path in self.pages}
         out |= {entry.rows_path for entry in self.pages.values() if entry.matrix}
-        out |= set(exports.files(self.site, self.data_dir(config)))
+        out |= set(self.plan)
         return out
 
     def _downloads_and_search(self, plan: dict, site_dir: Path) -> None:

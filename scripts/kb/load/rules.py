@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,6 +74,11 @@ class Context:
     body_ids: set[str] = field(default_factory=set)
     instrument_ids: set[str] = field(default_factory=set)
     reserved_anchors: frozenset[str] = frozenset()  # ids the instrument page uses for itself
+
+    @cached_property
+    def record_ids(self) -> frozenset[str]:
+        """Every body and instrument id, made once for the folder (not once per record checked)."""
+        return frozenset(i for i in self.body_ids | self.instrument_ids if isinstance(i, str) and i)
 
 
 def _dict(value) -> dict:
@@ -973,16 +979,6 @@ def internal_references(text: str, question_ids=(), record_ids=()) -> list[tuple
     return found
 
 
-_RECORD_IDS: list = [None, frozenset()]  # the context last asked about, and its record ids
-
-
-def _record_ids(context: Context) -> frozenset[str]:
-    """Every body and instrument id, made once per context (not once per record checked)."""
-    if _RECORD_IDS[0] is not context:
-        _RECORD_IDS[:] = [context, frozenset(i for i in context.body_ids | context.instrument_ids if isinstance(i, str) and i)]
-    return _RECORD_IDS[1]
-
-
 _ADVICE = {
     "the project's research notes": "cite the public source the notes relied on (a URL, a gazette, a named publication)",
     "a path in the project's files": "cite a public source instead of a file of the project",
@@ -1000,7 +996,7 @@ _ADVICE = {
       "note: {en: \"Date from the project dossier (legal-facts.md A12); see consent.form\"}",
       applies_to=("instrument", "body"))
 def no_internal_references(doc: Document, context: Context) -> Iterator[Problem]:
-    record_ids = _record_ids(context)
+    record_ids = context.record_ids
     published = [(path, value) for path, value in doc.texts
                  if path[:2] != ("review", "notes") and not any(p in _NOT_PROSE for p in path if isinstance(p, str))]
     # One scan of all the record's published text first (no pattern matches across a line
