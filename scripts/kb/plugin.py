@@ -34,6 +34,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -122,6 +123,11 @@ class _DirtyBuildNotice(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _still_missing(path: str) -> bool:
+    """Whether a page whose inputs have not changed must be written all the same (it is not in the site)."""
+    return not os.path.isfile(path)
 
 
 def _digest(*parts: bytes) -> bytes:
@@ -230,16 +236,20 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     self.rendered[page.path] = self.worker.submit(rendering.page, page.path)
                 if page.matrix:
                     files.append(_WrittenByThePlugin.generated(config, page.rows_path, content=b""))
-            elif page.source:  # e.g. CONTRIBUTING.md at the top of the repository is /contributing/
-                files.append(File.generated(config, page.path, content=(root / page.source).read_text(encoding="utf-8"),
-                                            inclusion=inclusion))
             else:
-                existing = files.get_file_from_path(page.path)
-                if existing is None:
-                    raise PluginError(f"the page registry lists {page.path}, which is not in {config.docs_dir}")
-                existing.inclusion = inclusion
-                if self.dirty:  # its <!-- kb: --> parts come from the data, whatever its own file's date
-                    existing.is_modified = lambda: True
+                if page.source:  # e.g. CONTRIBUTING.md at the top of the repository is /contributing/
+                    file = File.generated(config, page.path, content=(root / page.source).read_text(encoding="utf-8"),
+                                          inclusion=inclusion)
+                    files.append(file)
+                else:
+                    file = files.get_file_from_path(page.path)
+                    if file is None:
+                        raise PluginError(f"the page registry lists {page.path}, which is not in {config.docs_dir}")
+                    file.inclusion = inclusion
+                if self.dirty:  # rendered again unless its file and what wraps it are as last time (page_keys)
+                    key = self.keys.get(page.path)
+                    unchanged = key is not None and self.last_keys.get(page.path) == key
+                    file.is_modified = partial(_still_missing, file.abs_dest_path) if unchanged else (lambda: True)
         self.timings["pages_rendered"] = len(self.rendered)
         # The downloads: the worker writes them into the site once it has rendered the pages.
         self.plan = exports.files(self.site, self.data_dir(config))  # (how each is made: used by a dirty build)
@@ -270,6 +280,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         mkdocs.yml and the plugin's options. Two builds with the same key make the same page
         (tests/test_serve_rebuild.py checks a dirty rebuild against a full build)."""
         data = self.data_dir(config)
+        root = Path(config.config_file_path).parent
         instruments = {p.stem: p for p in (data / "instruments").glob("*.yaml")}
         shared = sorted(p for p in data.rglob("*") if p.is_file() and p.parent != data / "instruments")
         # the generator's templates, and the theme's overrides and mkdocs.yml (they wrap every page)
@@ -280,7 +291,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         records: dict[str, bytes] = {}
         keys = {}
         for page in self.pages.values():
-            if not page.generated or page.depends is None:
+            if not page.generated:
+                # A hand-written page is made from its own file, unless it has <!-- kb: --> parts
+                # (they come from the whole knowledge base).
+                text = (root / page.source if page.source else Path(config.docs_dir) / page.path).read_bytes()
+                if b"<!-- kb:" not in text:
+                    keys[page.path] = _digest(everyone, text)
+                continue
+            if page.depends is None:
                 continue
             for record in page.depends:
                 if record not in records:

@@ -23,13 +23,14 @@ from pathlib import Path
 from . import exports
 from .load import load_unchanged
 from .model import KnowledgeBase
-from .pages.site import Site, SiteOptions
+from .pages.site import Site, SiteOptions, environment
 
 # Set by the plugin before the worker is forked when the data is already checked (`kb build`
 # checks it before it builds): the worker's first build uses it instead of reading the folder.
 inherited: KnowledgeBase | None = None
 _site: Site | None = None
 _pages: dict = {}
+_env = None  # the templates' environment, kept from one build to the next (each template compiles once)
 
 
 def watch_parent(parent: int) -> None:
@@ -47,12 +48,13 @@ def watch_parent(parent: int) -> None:
 def start(data_dir: str, options: SiteOptions) -> tuple | None:
     """Read the data (the build's process reads it at the same time) and plan the pages. Returns
     the folder's fingerprint as read (None if it changed meanwhile), for the build to compare."""
-    global inherited, _site, _pages
+    global inherited, _site, _pages, _env
     if inherited is not None:
         kb, read, inherited = inherited, None, None
     else:
         kb, read = load_unchanged(Path(data_dir))
-    _site = Site(kb, options)
+    _env = _env or environment()
+    _site = Site(kb, options, env=_env)
     _pages = {page.path: page for page in _site.pages()}
     return read
 

@@ -178,20 +178,29 @@ def kind(instrument: Instrument) -> str:
     return "us-statute"
 
 
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The citation styles' templates (compiled once per process: `make serve` makes a Citer for
+    every rebuild, in both its processes)."""
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                      autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(bluebook_date=date_bluebook, long_date=date_long, oscola_date=date_oscola,
+                       month_year=month_year, romanize=romanize)
+    env.globals.update(kind=kind, pinpoint=pinpoint, code_pinpoint=code_pinpoint, PROJECT=PROJECT,
+                       online_source=online_source)
+    return env
+
+
 class Citer:
     def __init__(self, kb: KnowledgeBase, edition: str = "", day: str | None = None):
         self.kb = kb
         self.edition = edition
         # the day "current" numbers are read on: the edition's (so a build is reproducible)
         self.day = day or edition or kb.edition or dt.date.today().isoformat()
-        env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-                          autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(bluebook_date=date_bluebook, long_date=date_long, oscola_date=date_oscola,
-                           month_year=month_year, romanize=romanize)
-        env.globals.update(kind=kind, pinpoint=pinpoint, code_pinpoint=code_pinpoint, PROJECT=PROJECT,
-                           online_source=online_source,
-                           version_note=lambda i, p, style: version_note(i, p, style, self.day))
-        self.modules = {style: env.get_template(f"{style}.j2").module for style in STYLES}
+        # One compiled template per style and process; each Citer makes its own module of it, with
+        # the day its version notes are read on.
+        day_vars = {"version_note": lambda i, p, style: version_note(i, p, style, self.day)}
+        self.modules = {style: _environment().get_template(f"{style}.j2").make_module(day_vars) for style in STYLES}
         self._cache: dict[tuple, dict[str, str]] = {}
 
     def cite(self, instrument: Instrument, provision: Provision | None = None) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 import os
 import stat
 from contextlib import contextmanager
@@ -161,6 +162,19 @@ def _framework(doc: Document | None) -> tuple[list[str], dict[str, dict], list]:
     return list(questions), questions, dimensions
 
 
+_SCHEMA_SETS: dict[str, SchemaSet] = {}
+
+
+def _schemas(terms: dict) -> SchemaSet:
+    """The schemas filled with these terms, compiled once while the terms stay the same (compiling
+    them takes longer than checking every record of the bundled data)."""
+    key = json.dumps(terms, sort_keys=True, default=str)
+    if key not in _SCHEMA_SETS:
+        _SCHEMA_SETS.clear()
+        _SCHEMA_SETS[key] = SchemaSet(terms)
+    return _SCHEMA_SETS[key]
+
+
 def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
     run = _Pass(root=data_dir)
     if not data_dir.is_dir():
@@ -187,7 +201,7 @@ def _read_and_check(data_dir: Path, today: dt.date) -> _Pass:
     question_ids, questions, dimensions = _framework(run.shared.get("framework"))
     jurisdictions = {j["code"]: j for j in (run.shared["jurisdictions"].data.get("jurisdictions") or [])
                      if isinstance(j, dict) and isinstance(j.get("code"), str)} if "jurisdictions" in run.shared else {}
-    schemas = SchemaSet(terms)
+    schemas = _schemas(terms)
     terms_key = tuple(run.shared[k].digest if k in run.shared else None for k in ("vocabularies", "jurisdictions"))
     for kind, doc in run.shared.items():
         run.problems += _MEMO.checked("schema", (doc.path, doc.digest, kind, terms_key), partial(schemas.check, doc, kind))
