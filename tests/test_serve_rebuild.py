@@ -56,6 +56,8 @@ def test_a_dirty_rebuild_gives_the_full_build_and_renders_only_what_changed(tmp_
     related = next(i for i in KB.instruments if i.inverse_relations)  # its name is on other instruments' pages
     plain = next(i for i in KB.instruments if i.provisions and i is not related)
     body = KB.bodies[0]
+    # A state's law shows in its own sections and, as "only in" that state, in the country's.
+    state_law = next((i for i in KB.instruments if i.jurisdiction.parent and i is not related and i is not plain), None)
     gone = _unreferenced_instrument(data, set(kb_plugin.config.headline))
     whole_kb_pages = None
     edits = [
@@ -64,6 +66,9 @@ def test_a_dirty_rebuild_gives_the_full_build_and_renders_only_what_changed(tmp_
          {related.id}),
         ("a provision's English words", lambda: _rewrite(
             data, "instruments", plain.id, lambda r: _edit_first_english(r["provisions"][0])), {plain.id}),
+        *([("a state law's short title", lambda: _rewrite(
+            data, "instruments", state_law.id, lambda r: r.update(short_title=r["short_title"] + " (edited)")),
+            {state_law.id})] if state_law else []),
         ("a body's name", lambda: _rewrite(
             data, "bodies", body.id, lambda r: r["name"].update(en=r["name"]["en"] + " (edited)")), None),
         ("a record deleted", lambda: (data / "instruments" / f"{gone}.yaml").unlink(), set()),

@@ -175,6 +175,12 @@ class GapViews:
         """The jurisdictions inside this one (the US: its states), at any depth."""
         return [j for j in self.kb.jurisdictions.values() if j is not jurisdiction and jurisdiction in self.chain(j)]
 
+    def bearing_on(self, jurisdiction: Jurisdiction) -> list[Instrument]:
+        """Every instrument a view of the jurisdiction reads: its own, those of the jurisdictions
+        whose law applies there, and those of the jurisdictions inside it."""
+        codes = {j.code for j in [*self.chain(jurisdiction), *self.within(jurisdiction)]}
+        return [i for i in self.kb.instruments if i.jurisdiction.code in codes]
+
     def in_force(self, jurisdiction: Jurisdiction, day: str, own_only: bool = False) -> list[Instrument]:
         """The binding instruments in force there on ``day``, counted or not."""
         key = (jurisdiction.code, day, own_only)

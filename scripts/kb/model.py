@@ -482,6 +482,10 @@ class KnowledgeBase:
     editions: tuple[Edition, ...] = ()
     claims: tuple[Claim, ...] = ()
     claims_source: ClaimSource | None = None
+    # Digests of the files it was read from: each instrument's (by id), and the rest of the data
+    # folder's together (under ""). A page part made from some instruments and the shared files is
+    # the same in two builds whose digests of those agree (kb.pages.site.Site.across_builds).
+    fingerprints: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         self._by_id = {i.id: i for i in self.instruments}

@@ -7,6 +7,8 @@ arguments, so a field added to the model cannot shift the others.
 
 from __future__ import annotations
 
+import hashlib
+
 from .. import pinpoints
 from ..model import (
     Amendment,
@@ -219,4 +221,15 @@ def build(shared: dict[str, Document], records: dict[str, list[Document]]) -> Kn
     return KnowledgeBase(vocabularies=vocabularies, jurisdictions=jurisdictions, dimensions=dimensions,
                          instruments=instruments, claims=claims, claims_source=source,
                          bodies=sorted(bodies.values(), key=lambda b: (order[b.jurisdiction.code], b.name.en)),
-                         editions=editions)
+                         editions=editions, fingerprints=_fingerprints(shared, records))
+
+
+def _fingerprints(shared: dict[str, Document], records: dict[str, list[Document]]) -> dict[str, bytes]:
+    others = [*shared.values(), *(doc for kind, docs in records.items() if kind != "instrument" for doc in docs)]
+    rest = hashlib.blake2b(digest_size=16)
+    for doc in sorted(others, key=lambda d: str(d.path)):
+        rest.update(str(doc.path).encode() + b"\0" + doc.digest + b"\0")
+    fingerprints = {doc.data["id"]: doc.digest for doc in records["instrument"]}
+    if all(doc.digest for doc in others) and all(fingerprints.values()):  # (a Document made without kb.load has none)
+        fingerprints[""] = rest.digest()
+    return fingerprints

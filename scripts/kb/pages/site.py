@@ -8,6 +8,7 @@ of contents (``toc_tokens``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -27,6 +28,36 @@ from . import Page, all_pages, page_url
 from .lang import zh_runs
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class _KeptParts:
+    """Page parts kept from one build to the next in this process (`make serve` keeps its worker
+    for all its builds), by everything they are made from. What the last build and this one used
+    is kept; the rest is dropped when the next build starts."""
+
+    def __init__(self):
+        self.last: dict[tuple, Markup] = {}
+        self.now: dict[tuple, Markup] = {}
+
+    def start(self) -> None:
+        self.last, self.now = (self.now or self.last), {}
+
+    def get(self, key: tuple) -> Markup | None:
+        part = self.now.get(key) or self.last.get(key)
+        if part is not None:
+            self.now[key] = part
+        return part
+
+
+_KEPT = _KeptParts()
+
+
+def _templates_digest() -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.digest()
 
 
 @dataclass(frozen=True)
@@ -192,6 +223,11 @@ class Site:
         self._rank = {term: n for n, term in enumerate(reversed(kb.vocabularies["answer"].terms))}
         self._remembered: dict[tuple, Markup] = {}
         self.globals.update(remembered=self.remembered, gap_row_key=gap_row_key)
+        _KEPT.start()
+        # What every kept part is made from besides its own records (None: keep nothing, the data
+        # was not read from files, as in a test's hand-made model).
+        shared = kb.fingerprints.get("")
+        self._made_from = (shared, _templates_digest(), repr(self.options)) if shared is not None else None
 
     def remembered(self, *key, caller) -> Markup:
         """``{% call remembered(key...) %}...{% endcall %}``: the block's HTML, rendered once per
@@ -200,6 +236,20 @@ class Site:
         if key not in self._remembered:
             self._remembered[key] = Markup(caller())
         return self._remembered[key]
+
+    def across_builds(self, *key, records: list[Instrument], caller) -> Markup:
+        """``{% call site.across_builds(key..., records=...) %}...{% endcall %}``: the block's HTML,
+        kept from the last build if it is made from the same: the key (the page and the part of
+        it), these instruments' files, the data folder's other files, the templates and the
+        options. The block must show nothing of any other instrument: a year page's section on a
+        jurisdiction is made from the instruments in force there and in the states inside it."""
+        if self._made_from is None:
+            return Markup(caller())
+        full = (*key, *self._made_from, tuple(sorted(self.kb.fingerprints[i.id] for i in records)))
+        part = _KEPT.get(full)
+        if part is None:
+            part = _KEPT.now[full] = Markup(caller())
+        return part
 
     def pages(self) -> list[Page]:
         return all_pages(self)
@@ -251,10 +301,20 @@ class Site:
         module = self.env.get_template("_rows.html.j2").make_module(vars={**self.globals, **self.links(page.path)})
         macro = getattr(module, row)
         order = {code: n for n, code in enumerate(self.kb.jurisdictions)}
+        # A row is made from its instrument alone: kept from the last build while its file is unchanged.
+        key = None if self._made_from is None else ("row", page.path, row, *self._made_from,
+                                                     tuple((k, getattr(v, "id", v)) for k, v in sorted(arguments.items())))
         rendered, previous = [], None
         for instrument in instruments:
             group = order[instrument.jurisdiction.code]
-            rendered.append(str(macro(instrument, group=group, first=group != previous, **arguments)).strip())
+            first = group != previous
+            row_key = key and (*key, group, first, self.kb.fingerprints[instrument.id])
+            row_html = _KEPT.get(row_key) if row_key else None
+            if row_html is None:
+                row_html = str(macro(instrument, group=group, first=first, **arguments)).strip()
+                if row_key:
+                    _KEPT.now[row_key] = row_html
+            rendered.append(row_html)
             previous = group
         # Hold rows in the page up to a byte budget (pages stay well under 150 KB), at least a few.
         limit = limit or self.options.static_rows
