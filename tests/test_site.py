@@ -258,6 +258,8 @@ def test_downloads_match_the_records(built_site):
                                             KB.vocabularies["perspective"][row["perspective"]])
                      if s.question.id == row["question"])
         assert row["state"] == state.state and row["closed_by"] == ";".join(state.closed_by)
+    # The downloads page says how many rows gaps.csv has.
+    assert f"({len(gaps)} rows)" in (built_site / "downloads" / "index.html").read_text(encoding="utf-8")
     document = json.loads((built_site / "downloads" / "kb.json").read_text(encoding="utf-8"))
     assert len(document["gaps"]) == len(gaps) and len(document["claims"]) == len(KB.claims)
     assert [i["id"] for i in document["instruments"]] == [i.id for i in KB.instruments]

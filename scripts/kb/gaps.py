@@ -263,8 +263,13 @@ class GapViews:
             self._splits[key] = (counted, not_counted, [i for i in counted if self._caveats_on(i, day)])
         return self._splits[key]
 
+    @staticmethod
+    def asks(question: Question, perspective: Term) -> bool:
+        """Whether the question is asked from that perspective (a state has no consent to give)."""
+        return not question.perspectives or perspective.id in question.perspectives
+
     def _state(self, jurisdiction, day, perspective, question, instruments, inside) -> GapState:
-        if question.perspectives and perspective.id not in question.perspectives:
+        if not self.asks(question, perspective):
             return GapState(jurisdiction, perspective, day, question, "", ())
         counted, uncounted, with_caveats = self._split(instruments, day, question.id)
         splits_inside = [(j, self._split(own, day, question.id)) for j, own in inside]

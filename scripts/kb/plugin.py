@@ -23,11 +23,13 @@ Registered as ``kb`` through the ``mkdocs.plugins`` entry point (pyproject.toml)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -125,6 +127,18 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+def _downloads_and_search_apart(plan: dict, site_dir: Path) -> None:
+    """KnowledgeBasePlugin._downloads_and_search in a forked process of its own process group (so
+    that stopping the group stops Pagefind too)."""
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    try:
+        exports.write(plan, site_dir)
+        search_index(site_dir)
+    except Exception as err:  # noqa: BLE001 (the pages are served: say what failed; the next edit tries again)
+        log.warning("kb: writing the downloads or the search index failed: %s: %s", type(err).__name__, err)
+
+
 def _still_missing(path: str) -> bool:
     """Whether a page whose inputs have not changed must be written all the same (it is not in the site)."""
     return not os.path.isfile(path)
@@ -156,6 +170,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.theme_templates = CompiledTemplates()
         self.timings: dict[str, float] = {}  # seconds of our own work, for `make bench`
         self.pending: list[Future] = []
+        self.fragments: dict[tuple[str, str], Future] = {}  # (page, marker name) -> its HTML, from the worker
 
     # --- once per command ------------------------------------------------------------------
     def on_startup(self, *, command, dirty):
@@ -225,6 +240,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.compare_reads and (read is None or read != self.read):
             raise PluginError("kb: the data folder changed while it was being read; the next build reads it again")
         self.keys = self.page_keys(config) if self.dirty else {}  # only a dirty build compares them
+        # The hand-written pages' generated parts first: MkDocs reads those pages before it writes
+        # any page, and the worker, which has the gap views, renders them while it does.
+        self.fragments = {}
+        for page in self.pages.values():
+            if not page.generated:
+                text = (root / page.source if page.source else Path(config.docs_dir) / page.path).read_text(encoding="utf-8")
+                for name in MARKER.findall(text):
+                    if (page.path, name) not in self.fragments:
+                        self.fragments[(page.path, name)] = self.worker.submit(rendering.fragment, name, page.path)
         for page in self.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.nav else InclusionLevel.NOT_IN_NAV
             if page.generated:
@@ -324,12 +348,22 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.last_outputs = outputs
         if self.dirty:
             # `make serve`: the pages are written, so the browser may reload now; the downloads
-            # and the search index follow in the background (the next build waits for them).
+            # and the search index follow in the background, in a process of their own (forked
+            # from this one, which holds what they are made from), so that they take nothing from
+            # the next build, which stops them at once. Without fork, in a thread.
             self.last_keys = self.keys
             self.cancel = threading.Event()
-            self.background = threading.Thread(target=self._downloads_and_search, args=(self.plan, Path(config.site_dir)),
-                                               name="kb-downloads-and-search", daemon=True)
-            self.background.start()
+            args = (self.plan, Path(config.site_dir))
+            try:
+                self.background = multiprocessing.get_context("fork").Process(
+                    target=_downloads_and_search_apart, args=args, name="kb-downloads-and-search", daemon=True)
+                self.background.start()
+                with contextlib.suppress(OSError):  # (the child does the same: whichever comes first)
+                    os.setpgid(self.background.pid, self.background.pid)
+            except (ValueError, OSError):
+                self.background = threading.Thread(target=self._downloads_and_search, args=args,
+                                                   name="kb-downloads-and-search", daemon=True)
+                self.background.start()
             return
         try:
             self.downloads.result()  # raises whatever stopped the worker
@@ -361,6 +395,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.background is not None:
             if cancel:
                 self.cancel.set()
+                if isinstance(self.background, multiprocessing.process.BaseProcess) and self.background.is_alive():
+                    with contextlib.suppress(OSError):  # it and its Pagefind; the next build writes everything again
+                        os.killpg(self.background.pid, signal.SIGKILL)
             self.background.join()
             self.background = None
 
@@ -384,7 +421,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def _fill_markers(self, markdown: str, path: str) -> str:
         def replace_marker(match):
-            fragment = self.site.fragment(match.group(1), path)
+            rendered = self.fragments.pop((path, match.group(1)), None)
+            try:
+                fragment = rendered.result() if rendered else self.site.fragment(match.group(1), path)
+            except BrokenProcessPool:  # the worker died: the page's own render says so; render it here
+                fragment = self.site.fragment(match.group(1), path)
             if fragment is None:
                 raise PluginError(f"{path}: unknown marker <!-- kb:{match.group(1)} -->; "
                                   f"known: {', '.join(self.site.fragment_names())}")

@@ -66,6 +66,11 @@ def page(path: str) -> tuple[str, bytes | None]:
     return html, (_site.rows.get(entry.rows_path, b"[]") if entry.matrix else None)
 
 
+def fragment(name: str, path: str) -> str | None:
+    """A generated part of a hand-written page (its ``<!-- kb:NAME -->`` line)."""
+    return _site.fragment(name, path)
+
+
 def files(data_dir: str, into: str) -> int:
     """Write every download, citation file, published record and schema under ``into``."""
     plan = exports.files(_site, Path(data_dir))

@@ -94,6 +94,12 @@ def gaps_csv(kb: KnowledgeBase, views, years: list[int]) -> bytes:
     return _csv(GAP_COLUMNS, [[row[c] for c in GAP_COLUMNS] for row in gap_rows(kb, views, years)])
 
 
+def gap_row_count(kb: KnowledgeBase, views, years: list[int]) -> int:
+    """How many rows gap_rows gives, without reading any gap view."""
+    asked = sum(views.asks(q, p) for p in views.perspectives for q in kb.questions)
+    return len(kb.jurisdictions) * len(years) * asked
+
+
 def gap_rows(kb: KnowledgeBase, views, years: list[int]) -> list[dict]:
     rows = []
     for jurisdiction in kb.jurisdictions.values():
