@@ -72,7 +72,7 @@ def test_every_page_of_the_registry_is_built_and_shows_what_it_declares(built_si
     path = built_site / built_file(page)
     assert path.is_file()
     parsed = parse(path)
-    for words in page.shows:
+    for words in page.shown():
         assert " ".join(words.split()) in parsed.text, words
     for anchor in page.anchors:
         assert anchor in parsed.ids, anchor

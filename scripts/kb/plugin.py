@@ -396,8 +396,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if cancel:
                 self.cancel.set()
                 if isinstance(self.background, multiprocessing.process.BaseProcess) and self.background.is_alive():
-                    with contextlib.suppress(OSError):  # it and its Pagefind; the next build writes everything again
+                    try:  # it and its Pagefind; the next build writes everything again
                         os.killpg(self.background.pid, signal.SIGKILL)
+                    except OSError:  # not a group of its own after all: it alone
+                        self.background.kill()
             self.background.join()
             self.background = None
 
@@ -453,8 +455,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_post_page(self, output, *, page, config):
         entry = self.pages.get(page.file.src_uri)
-        if entry is not None and entry.head:
-            output = output.replace("</head>", entry.head + "</head>", 1)
+        head = entry.head_tags() if entry is not None else ""
+        if head:
+            output = output.replace("</head>", head + "</head>", 1)
         return output
 
     def on_serve(self, server, *, config, builder):

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from markupsafe import escape
 
@@ -49,15 +50,24 @@ class Page:
     nav: Nav | None = None
     hide: tuple[str, ...] = ()  # Material's front matter: "navigation", "toc"
     anchors: tuple[str, ...] = ()  # published anchors (citation contract)
-    shows: tuple[str, ...] = ()  # text a reader must find on the page
+    # text a reader must find on the page (or a function giving it: see shown())
+    shows: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
     matrix: bool = False  # a big table keeps the rows past the page's budget in rows.json beside it
-    head: str = ""  # extra tags for <head> (reference-manager metadata)
+    # extra tags for <head> (reference-manager metadata), or a function giving them (see head_tags()):
+    # a thousand instrument pages are listed on every build, and `make serve` writes only a few
+    head: str | Callable[[], str] = ""
     source: str | None = None  # hand-written pages: where the text comes from, if not docs/<path>
     # The instruments whose records a page is made from, besides what every page may read (the
     # vocabularies, framework, jurisdictions, editions, claims, bodies and the templates); None:
     # made from the whole knowledge base. `make serve` renders a page again only when one of
     # these records (or the rest) changed; a page that reads another record must name it here.
     depends: tuple[str, ...] | None = None
+
+    def shown(self) -> tuple[str, ...]:
+        return self.shows() if callable(self.shows) else self.shows
+
+    def head_tags(self) -> str:
+        return self.head() if callable(self.head) else self.head
 
     @property
     def h1(self) -> str:
@@ -105,8 +115,13 @@ def all_pages(site) -> list[Page]:
     for module in page_types():  # tags some page type puts in every page's <head>
         if callable(getattr(module, "head", None)):
             for page in pages:
-                page.head += module.head(site, page)
+                extra = module.head(site, page)
+                page.head = partial(_then, page.head, extra) if callable(page.head) else page.head + extra
     return pages
+
+
+def _then(head: Callable[[], str], extra: str) -> str:
+    return head() + extra
 
 
 def all_files(site) -> dict:
