@@ -214,6 +214,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             log.warning("kb: the rendering worker has stopped; rendering in this process from now on")
             self.worker = rendering.InlineExecutor()
             self.started = self.worker.submit(rendering.start, str(data_dir), options)
+        if not checked:
+            self.site = self.pages = self.plan = None  # the last build's, for the collector to free
+            rendering.forget_last_build()
         try:
             kb, self.read = (checked, None) if checked else load_unchanged(data_dir)
             self.compare_reads = checked is None  # `kb build` hands both processes the same checked data
@@ -225,6 +228,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.rows: dict[str, bytes] = {}
         config.nav = navigation(self.pages.values())
         config.extra["kb_edition"] = kb.edition
+        rendering.keep_until_next_build()
         self.timings["load_s"] = time.perf_counter() - started
         return config
 
