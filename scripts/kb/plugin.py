@@ -137,6 +137,9 @@ def _downloads_and_search_apart(plan: dict, site_dir: Path) -> None:
         search_index(site_dir)
     except Exception as err:  # noqa: BLE001 (the pages are served: say what failed; the next edit tries again)
         log.warning("kb: writing the downloads or the search index failed: %s: %s", type(err).__name__, err)
+    # Leave without flushing the streams this process shares with mkdocs serve (a lock another
+    # thread held when it was forked would stay held here).
+    os._exit(0)
 
 
 def _still_missing(path: str) -> bool:

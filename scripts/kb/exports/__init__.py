@@ -8,6 +8,7 @@ put them all in MkDocs' file list (any page may link any of them) before renderi
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from functools import partial
@@ -115,4 +116,7 @@ def write(plan: dict[str, Callable[[], bytes]], into: Path, cancelled=None) -> N
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(make())
+        # Whole or not at all: `make serve` may stop this between any two instructions.
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(make())
+        os.replace(partial, target)
