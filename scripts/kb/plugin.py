@@ -127,19 +127,31 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def _downloads_and_search_apart(plan: dict, site_dir: Path) -> None:
-    """KnowledgeBasePlugin._downloads_and_search in a forked process of its own process group (so
-    that stopping the group stops Pagefind too)."""
-    with contextlib.suppress(OSError):
-        os.setpgid(0, 0)
+def _downloads_and_search(plan: dict, site_dir: Path, cancelled: threading.Event | None = None) -> None:
+    """The downloads and the search index of a `make serve` build, after its pages. A new edit
+    stops this (in a thread: between two files; the next build writes them all again)."""
     try:
-        exports.write(plan, site_dir)
-        search_index(site_dir)
+        exports.write(plan, site_dir, cancelled=cancelled)
+        if cancelled is None or not cancelled.is_set():
+            search_index(site_dir, cancelled=cancelled)
     except Exception as err:  # noqa: BLE001 (the pages are served: say what failed; the next edit tries again)
         log.warning("kb: writing the downloads or the search index failed: %s: %s", type(err).__name__, err)
+
+
+def _downloads_and_search_apart(plan: dict, site_dir: Path) -> None:
+    """_downloads_and_search in a forked process of its own process group (so that stopping the
+    group stops Pagefind too)."""
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    _downloads_and_search(plan, site_dir)
     # Leave without flushing the streams this process shares with mkdocs serve (a lock another
     # thread held when it was forked would stay held here).
     os._exit(0)
+
+
+def _handwritten_file(page, config) -> Path:
+    """Where a hand-written page's text is: docs/<path>, or its own source (CONTRIBUTING.md)."""
+    return Path(config.config_file_path).parent / page.source if page.source else Path(config.docs_dir) / page.path
 
 
 def _still_missing(path: str) -> bool:
@@ -237,7 +249,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_files(self, files, *, config):
         started = time.perf_counter()
-        root = Path(config.config_file_path).parent
         try:
             read = self.started.result()  # the worker has read the data and planned the pages
         except DataError:  # the folder changed between our read and the worker's
@@ -252,8 +263,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.fragments = {}
         for page in self.pages.values():
             if not page.generated:
-                text = (root / page.source if page.source else Path(config.docs_dir) / page.path).read_text(encoding="utf-8")
-                for name in MARKER.findall(text):
+                for name in MARKER.findall(_handwritten_file(page, config).read_text(encoding="utf-8")):
                     if (page.path, name) not in self.fragments:
                         self.fragments[(page.path, name)] = self.worker.submit(rendering.fragment, name, page.path)
         for page in self.pages.values():
@@ -269,7 +279,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     files.append(_WrittenByThePlugin.generated(config, page.rows_path, content=b""))
             else:
                 if page.source:  # e.g. CONTRIBUTING.md at the top of the repository is /contributing/
-                    file = File.generated(config, page.path, content=(root / page.source).read_text(encoding="utf-8"),
+                    file = File.generated(config, page.path, content=_handwritten_file(page, config).read_text(encoding="utf-8"),
                                           inclusion=inclusion)
                     files.append(file)
                 else:
@@ -311,7 +321,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         mkdocs.yml and the plugin's options. Two builds with the same key make the same page
         (tests/test_serve_rebuild.py checks a dirty rebuild against a full build)."""
         data = self.data_dir(config)
-        root = Path(config.config_file_path).parent
         instruments = {p.stem: p for p in (data / "instruments").glob("*.yaml")}
         shared = sorted(p for p in data.rglob("*") if p.is_file() and p.parent != data / "instruments")
         # the generator's templates, and the theme's overrides and mkdocs.yml (they wrap every page)
@@ -325,7 +334,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if not page.generated:
                 # A hand-written page is made from its own file, unless it has <!-- kb: --> parts
                 # (they come from the whole knowledge base).
-                text = (root / page.source if page.source else Path(config.docs_dir) / page.path).read_bytes()
+                text = _handwritten_file(page, config).read_bytes()
                 if b"<!-- kb:" not in text:
                     keys[page.path] = _digest(everyone, text)
                 continue
@@ -368,7 +377,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 with contextlib.suppress(OSError):  # (the child does the same: whichever comes first)
                     os.setpgid(self.background.pid, self.background.pid)
             except (ValueError, OSError):
-                self.background = threading.Thread(target=self._downloads_and_search, args=args,
+                self.background = threading.Thread(target=_downloads_and_search, args=(*args, self.cancel),
                                                    name="kb-downloads-and-search", daemon=True)
                 self.background.start()
             return
@@ -387,16 +396,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         out |= {entry.rows_path for entry in self.pages.values() if entry.matrix}
         out |= set(self.plan)
         return out
-
-    def _downloads_and_search(self, plan: dict, site_dir: Path) -> None:
-        """The downloads and the search index of a `make serve` build, after its pages. A new
-        edit stops this between two files (the next build writes them all again)."""
-        try:
-            exports.write(plan, site_dir, cancelled=self.cancel)
-            if not self.cancel.is_set():
-                search_index(site_dir, cancelled=self.cancel)
-        except Exception as err:  # noqa: BLE001 (the pages are served: say what failed; the next edit tries again)
-            log.warning("kb: writing the downloads or the search index failed: %s: %s", type(err).__name__, err)
 
     def _finish_background(self, cancel: bool = True) -> None:
         if self.background is not None:

@@ -12,8 +12,9 @@ import hashlib
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -42,10 +43,14 @@ class _KeptParts:
     def start(self) -> None:
         self.last, self.now = (self.now or self.last), {}
 
-    def get(self, key: tuple) -> Markup | None:
+    def get_or_make(self, key: tuple | None, make: Callable[[], str]) -> str:
+        """The part kept under ``key``, or ``make()``'s, kept (``key`` None: made, not kept)."""
+        if key is None:
+            return make()
         part = self.now.get(key) or self.last.get(key)
-        if part is not None:
-            self.now[key] = part
+        if part is None:
+            part = make()
+        self.now[key] = part
         return part
 
 
@@ -243,13 +248,9 @@ class Site:
         it), these instruments' files, the data folder's other files, the templates and the
         options. The block must show nothing of any other instrument: a year page's section on a
         jurisdiction is made from the instruments in force there and in the states inside it."""
-        if self._made_from is None:
-            return Markup(caller())
-        full = (*key, *self._made_from, tuple(sorted(self.kb.fingerprints[i.id] for i in records)))
-        part = _KEPT.get(full)
-        if part is None:
-            part = _KEPT.now[full] = Markup(caller())
-        return part
+        full = None if self._made_from is None else (
+            *key, *self._made_from, tuple(sorted(self.kb.fingerprints[i.id] for i in records)))
+        return Markup(_KEPT.get_or_make(full, caller))
 
     def pages(self) -> list[Page]:
         return all_pages(self)
@@ -304,17 +305,15 @@ class Site:
         # A row is made from its instrument alone: kept from the last build while its file is unchanged.
         key = None if self._made_from is None else ("row", page.path, row, *self._made_from,
                                                      tuple((k, getattr(v, "id", v)) for k, v in sorted(arguments.items())))
+        def render_row(instrument, group, first) -> str:
+            return str(macro(instrument, group=group, first=first, **arguments)).strip()
+
         rendered, previous = [], None
         for instrument in instruments:
             group = order[instrument.jurisdiction.code]
             first = group != previous
             row_key = key and (*key, group, first, self.kb.fingerprints[instrument.id])
-            row_html = _KEPT.get(row_key) if row_key else None
-            if row_html is None:
-                row_html = str(macro(instrument, group=group, first=first, **arguments)).strip()
-                if row_key:
-                    _KEPT.now[row_key] = row_html
-            rendered.append(row_html)
+            rendered.append(_KEPT.get_or_make(row_key, partial(render_row, instrument, group, first)))
             previous = group
         # Hold rows in the page up to a byte budget (pages stay well under 150 KB), at least a few.
         limit = limit or self.options.static_rows
